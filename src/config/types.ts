@@ -1,0 +1,97 @@
+/**
+ * The configuration as the rest of Plexus sees it: validated, defaults applied, environment
+ * variables expanded, paths absolute. `load.ts` turns `plexus.yaml` into this.
+ */
+import type { ApiName } from "../codecs/unified.ts";
+
+/** USD per 1M tokens. A missing price means "not priced" (cost is then null, not 0). */
+export interface Pricing {
+  input?: number;
+  output?: number;
+  cacheRead?: number;
+  cacheWrite?: number;
+  /** Reasoning tokens; billed at `output` when absent. */
+  reasoning?: number;
+}
+
+export interface ModelConfig {
+  pricing?: Pricing;
+}
+
+/** Milliseconds; `undefined` means no limit. */
+export interface Timeouts {
+  connectMs?: number;
+  firstByteMs?: number;
+  idleMs?: number;
+  totalMs?: number;
+}
+
+export interface ProviderConfig {
+  name: string;
+  api: ApiName;
+  /** No trailing slash. */
+  baseUrl: string;
+  apiKey?: string;
+  headers: Record<string, string>;
+  models: Record<string, ModelConfig>;
+  /** False when its `api_key` names an unset environment variable. */
+  enabled: boolean;
+  disabledReason?: string;
+  timeouts: Timeouts;
+  /** Sent as `max_tokens` to APIs that require one when the client gave none. */
+  defaultMaxTokens: number;
+}
+
+export type SelectorName = "random" | "weighted" | "in_order" | "lowest_latency" | "lowest_cost";
+
+export interface AliasTarget {
+  provider: string;
+  model: string;
+  weight: number;
+  /** False when its provider is disabled. */
+  enabled: boolean;
+}
+
+export interface AliasConfig {
+  name: string;
+  selector: SelectorName;
+  targets: AliasTarget[];
+  /** How many targets one request may try; all of them when absent. */
+  maxAttempts?: number;
+}
+
+export interface ClientKey {
+  name: string;
+  secret: string;
+}
+
+export interface CooldownConfig {
+  baseMs: number;
+  maxMs: number;
+}
+
+export interface Config {
+  /** Absolute path of the file it came from. */
+  path: string;
+  server: {
+    host: string;
+    port: number;
+    /** Absolute. */
+    dataDir: string;
+    maxBodyBytes: number;
+    shutdownGraceMs: number;
+  };
+  adminKey?: string;
+  keys: ClientKey[];
+  /** `--allow-no-auth`: every client is let in. */
+  allowNoAuth: boolean;
+  providers: Record<string, ProviderConfig>;
+  models: Record<string, AliasConfig>;
+  cooldown: CooldownConfig;
+  /** Retry the same target once when the connection was reset before an answer. */
+  retryOnConnectionReset: boolean;
+  logging: { bodies: boolean };
+  metrics: { public: boolean };
+  /** Things worth telling the user that do not stop the server (disabled providers…). */
+  warnings: string[];
+}
