@@ -1,0 +1,42 @@
+/**
+ * Usage (Messages API "usage" object). Anthropic's `input_tokens` excludes cache reads and
+ * writes; the unified `inputTokens` is the whole prompt.
+ */
+import type { Usage } from "../unified.ts";
+import { uncachedInputTokens } from "../unified.ts";
+import { countField, isObject, type JsonObject } from "./json.ts";
+
+export interface WireUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+/** Read `thinking_tokens` from `output_tokens_details`, which newer models send. */
+function thinkingTokens(usage: JsonObject): number {
+  const details = usage.output_tokens_details;
+  return isObject(details) ? countField(details, "thinking_tokens") : 0;
+}
+
+export function usageFromWire(value: unknown): Usage {
+  const usage = isObject(value) ? value : {};
+  const cacheRead = countField(usage, "cache_read_input_tokens");
+  const cacheWrite = countField(usage, "cache_creation_input_tokens");
+  return {
+    inputTokens: countField(usage, "input_tokens") + cacheRead + cacheWrite,
+    outputTokens: countField(usage, "output_tokens"),
+    cacheReadTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+    reasoningTokens: thinkingTokens(usage),
+  };
+}
+
+export function usageToWire(usage: Usage): WireUsage {
+  return {
+    input_tokens: uncachedInputTokens(usage),
+    output_tokens: usage.outputTokens,
+    cache_creation_input_tokens: usage.cacheWriteTokens,
+    cache_read_input_tokens: usage.cacheReadTokens,
+  };
+}
