@@ -1,0 +1,42 @@
+/** Client authentication: `Authorization: Bearer <secret>`, `x-api-key`, `x-goog-api-key` or `?key=`. */
+import type { ClientKey } from "../config/types.ts";
+
+const encoder = new TextEncoder();
+
+/** Compares in time that depends only on the lengths, so a secret cannot be guessed byte by byte. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length;
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+
+/** The secret a client presented, in any of the places the four APIs' SDKs put it. */
+export function presentedSecret(headers: Headers, url: URL): string | undefined {
+  const authorization = headers.get("authorization");
+  if (authorization !== null) {
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+    if (match) return match[1].trim();
+  }
+  return headers.get("x-api-key") ?? headers.get("x-goog-api-key") ?? url.searchParams.get("key") ??
+    undefined;
+}
+
+export class KeyRing {
+  readonly #keys: Array<{ name: string; secret: Uint8Array }>;
+
+  constructor(keys: ClientKey[]) {
+    this.#keys = keys.map((k) => ({ name: k.name, secret: encoder.encode(k.secret) }));
+  }
+
+  /** The name of the key that matches, or undefined. Checks every key so timing says nothing. */
+  identify(secret: string | undefined): string | undefined {
+    if (secret === undefined) return undefined;
+    const presented = encoder.encode(secret);
+    let found: string | undefined;
+    for (const key of this.#keys) {
+      if (constantTimeEqual(presented, key.secret) && found === undefined) found = key.name;
+    }
+    return found;
+  }
+}

@@ -1,0 +1,181 @@
+/** The HTTP server: wires the router to the gateway and owns start and shutdown. */
+import denoJson from "../../deno.json" with { type: "json" };
+import type { Codec, InboundContext } from "../codecs/codec.ts";
+import { CODECS } from "../codecs/registry.ts";
+import { type ApiName, GatewayError } from "../codecs/unified.ts";
+import type { Config } from "../config/types.ts";
+import { type Gateway, handleGeneration } from "../gateway/dispatch.ts";
+import { errorResponse, jsonResponse } from "../gateway/respond.ts";
+import { ALWAYS_HEALTHY, type TargetHealth } from "../routing/health.ts";
+import type { SelectionStats } from "../routing/selectors.ts";
+import { DISCARD_USAGE, type UsageSink } from "../usage/record.ts";
+import { KeyRing, presentedSecret } from "./auth.ts";
+import { listModels } from "./models.ts";
+import { Router } from "./router.ts";
+
+export const VERSION: string = denoJson.version;
+
+export interface ServerOptions {
+  onListen?(addr: { hostname: string; port: number }): void;
+  health?: TargetHealth;
+  usage?: UsageSink;
+  stats?: SelectionStats;
+}
+
+export interface RunningServer {
+  addr: { hostname: string; port: number };
+  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  shutdown(): Promise<void>;
+  finished: Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const gateway: Gateway = {
+    config,
+    keys: new KeyRing(config.keys),
+    health: options.health ?? ALWAYS_HEALTHY,
+    usage: options.usage ?? DISCARD_USAGE,
+    stats: options.stats,
+  };
+  const router = buildRouter(gateway);
+  const startedAt = Date.now();
+
+  return new Promise((resolve) => {
+    const server = Deno.serve({
+      hostname: config.server.host,
+      port: config.server.port,
+      onListen(addr) {
+        options.onListen?.(addr);
+        resolve({
+          addr,
+          shutdown: () => server.shutdown(),
+          finished: server.finished,
+        });
+      },
+    }, (request, info) => {
+      const url = new URL(request.url);
+      const clientRequestId = request.headers.get("x-request-id");
+      const requestId = clientRequestId !== null && REQUEST_ID.test(clientRequestId)
+        ? clientRequestId
+        : crypto.randomUUID();
+      const context: RequestContext = {
+        requestId,
+        startedAt: Date.now(),
+        clientIp: info.remoteAddr.transport === "tcp" ? info.remoteAddr.hostname : undefined,
+        serverStartedAt: startedAt,
+      };
+      return route(router, request, url, context);
+    });
+  });
+}
+
+interface RequestContext {
+  requestId: string;
+  startedAt: number;
+  clientIp?: string;
+  serverStartedAt: number;
+}
+
+async function route(
+  router: Router<RequestContext>,
+  request: Request,
+  url: URL,
+  context: RequestContext,
+): Promise<Response> {
+  const match = router.match(request.method, url.pathname);
+  let response: Response;
+  if (match.kind === "found") {
+    try {
+      response = await match.handler(request, url, match.params, context);
+    } catch (error) {
+      console.error("plexus: unhandled error:", error instanceof Error ? error.message : error);
+      response = errorResponse(
+        dialectOf(request, url),
+        new GatewayError("api_error", "Internal error in the gateway."),
+      );
+    }
+  } else if (match.kind === "method_not_allowed") {
+    response = errorResponse(
+      dialectOf(request, url),
+      new GatewayError(
+        "invalid_request",
+        `Method ${request.method} is not allowed on ${url.pathname}.`,
+        {
+          status: 405,
+        },
+      ),
+      { allow: match.allow.join(", ") },
+    );
+  } else {
+    response = errorResponse(
+      dialectOf(request, url),
+      new GatewayError("not_found", `No route for ${request.method} ${url.pathname}.`),
+    );
+  }
+  response.headers.set("x-request-id", context.requestId);
+  return response;
+}
+
+/** The error dialect a caller most likely speaks, from the path and its headers. */
+export function dialectOf(request: Request, url: URL): Codec {
+  const path = url.pathname;
+  if (path.startsWith("/v1beta/")) return CODECS.gemini;
+  if (path === "/v1/messages" || path.startsWith("/v1/messages/")) return CODECS.messages;
+  if (path === "/v1/responses") return CODECS.responses;
+  if (request.headers.has("anthropic-version")) return CODECS.messages;
+  return CODECS.chat;
+}
+
+const GEMINI_METHOD = /^\/v1beta\/models\/(.+):(generateContent|streamGenerateContent)$/;
+
+function buildRouter(gateway: Gateway): Router<RequestContext> {
+  const generation =
+    (apiIn: ApiName, inbound: (url: URL, params: Record<string, string>) => InboundContext) =>
+    (request: Request, url: URL, params: Record<string, string>, context: RequestContext) =>
+      handleGeneration({
+        request,
+        url,
+        apiIn,
+        inbound: inbound(url, params),
+        sse: apiIn === "gemini" ? url.searchParams.get("alt") === "sse" : undefined,
+        requestId: context.requestId,
+        startedAt: context.startedAt,
+        clientIp: context.clientIp,
+        signal: request.signal,
+      }, gateway);
+
+  return new Router<RequestContext>()
+    .on("GET", "/health", (_request, _url, _params, context) =>
+      jsonResponse({
+        status: "ok",
+        version: VERSION,
+        uptime_s: Math.floor((Date.now() - context.serverStartedAt) / 1000),
+      }))
+    .on("GET", "/v1/models", (request, url) => {
+      const dialect = dialectOf(request, url);
+      if (
+        !gateway.config.allowNoAuth &&
+        gateway.keys.identify(presentedSecret(request.headers, url)) === undefined
+      ) {
+        return errorResponse(
+          dialect,
+          new GatewayError("authentication", "Invalid or missing API key."),
+        );
+      }
+      return jsonResponse(listModels(gateway.config, dialect.api));
+    })
+    .on("POST", "/v1/chat/completions", generation("chat", () => ({})))
+    .on("POST", "/v1/messages", generation("messages", () => ({})))
+    .on("POST", "/v1/responses", generation("responses", () => ({})))
+    .onPattern(
+      "POST",
+      GEMINI_METHOD,
+      ["model", "method"],
+      generation("gemini", (_url, params) => ({
+        model: params.model.replace(/^models\//, ""),
+        stream: params.method === "streamGenerateContent",
+      })),
+    );
+}

@@ -1,0 +1,48 @@
+/** What Plexus remembers about one request once it is over: the input of logs and metrics. */
+import type { ApiName, ErrorKind, Usage } from "../codecs/unified.ts";
+
+export interface AttemptRecord {
+  provider: string;
+  model: string;
+  /** Upstream HTTP status, or the status Plexus assigned (502 connection, 504 timeout). */
+  status: number;
+  /** Why it failed, when it did. */
+  reason?: string;
+  ms: number;
+}
+
+export interface RequestRecord {
+  requestId: string;
+  /** Epoch ms when the request reached Plexus. */
+  startedAt: number;
+  /** Name of the client key; never the secret. */
+  key?: string;
+  apiIn: ApiName;
+  modelRequested?: string;
+  alias?: string;
+  provider?: string;
+  model?: string;
+  apiOut?: ApiName;
+  stream: boolean;
+  /** Status the client got (499 when it went away first). */
+  status: number;
+  error?: { kind: ErrorKind | "client_aborted"; message: string };
+  attempts: AttemptRecord[];
+  usage?: Usage;
+  /** `provider`: the upstream reported usage; `none`: it did not (aborted, omitted). */
+  usageSource: "provider" | "none";
+  /** Ms from arrival to the first content token sent to the client. */
+  ttftMs?: number;
+  durationMs: number;
+  /** Ms spent waiting on the upstream (headers to end of body). */
+  upstreamMs?: number;
+  clientIp?: string;
+  userAgent?: string;
+}
+
+/** Where finished records go. Must not block: implementations buffer. */
+export interface UsageSink {
+  record(record: RequestRecord): void;
+}
+
+export const DISCARD_USAGE: UsageSink = { record: () => {} };
