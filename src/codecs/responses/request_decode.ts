@@ -1,0 +1,398 @@
+/**
+ * Inbound: a Responses request body → the unified request
+ * (OpenAI API reference, "Responses" → "Create a model response", request body).
+ */
+import type { InboundContext } from "../codec.ts";
+import {
+  type ContentPart,
+  type ImagePart,
+  invalidRequest,
+  type ReasoningConfig,
+  type ReasoningEffort,
+  type ResponseFormat,
+  type TextPart,
+  type ToolChoice,
+  type UnifiedMessage,
+  type UnifiedRequest,
+  type UnifiedTool,
+} from "../unified.ts";
+import { reasoningFieldsFrom } from "./reasoning_carrier.ts";
+import { isObject, type JsonObject, stringField } from "./wire.ts";
+
+export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedRequest {
+  if (!isObject(body)) throw invalidRequest("request body: expected a JSON object");
+  rejectServerSideState(body);
+  const model = body.model ?? ctx.model;
+  if (typeof model !== "string" || model === "") {
+    throw invalidRequest("model: required, expected a string", "model");
+  }
+  if (body.input === undefined || body.input === null) {
+    throw invalidRequest("input: required, expected a string or an array of input items", "input");
+  }
+  const { system, messages } = decodeInput(body.input);
+  const instructions = optionalString(body, "instructions");
+  const systemParts = [instructions, system].filter((s): s is string => !!s);
+
+  const request: UnifiedRequest = {
+    model,
+    messages,
+    stream: optionalBoolean(body, "stream") ?? ctx.stream ?? false,
+  };
+  if (systemParts.length > 0) request.system = systemParts.join("\n\n");
+  if (body.tools !== undefined && body.tools !== null) request.tools = decodeTools(body.tools);
+  if (body.tool_choice !== undefined && body.tool_choice !== null) {
+    request.toolChoice = decodeToolChoice(body.tool_choice);
+  }
+  const parallel = optionalBoolean(body, "parallel_tool_calls");
+  if (parallel !== undefined) request.parallelToolCalls = parallel;
+  const maxTokens = optionalNumber(body, "max_output_tokens");
+  if (maxTokens !== undefined) {
+    if (!Number.isInteger(maxTokens) || maxTokens < 1) {
+      throw invalidRequest("max_output_tokens: expected a positive integer", "max_output_tokens");
+    }
+    request.maxTokens = maxTokens;
+  }
+  const temperature = optionalNumber(body, "temperature");
+  if (temperature !== undefined) request.temperature = temperature;
+  const topP = optionalNumber(body, "top_p");
+  if (topP !== undefined) request.topP = topP;
+  const reasoning = decodeReasoning(body.reasoning);
+  if (reasoning) request.reasoning = reasoning;
+  const format = decodeTextFormat(body.text);
+  if (format) request.responseFormat = format;
+  const metadata = decodeMetadata(body.metadata);
+  if (metadata) request.metadata = metadata;
+  const user = optionalString(body, "user");
+  if (user !== undefined) request.user = user;
+  // `store`, `include`, `truncation`, `service_tier`… are accepted and ignored: Plexus keeps no
+  // server-side state and answers with what the upstream gives.
+  return request;
+}
+
+function rejectServerSideState(body: JsonObject): void {
+  for (const field of ["previous_response_id", "conversation"]) {
+    if (body[field] !== undefined && body[field] !== null) {
+      throw invalidRequest(
+        `${field}: server-side conversation state is not supported by Plexus; ` +
+          "send the full conversation in `input` instead",
+        field,
+      );
+    }
+  }
+}
+
+// ---- input items ----------------------------------------------------------------------------
+
+interface DecodedInput {
+  system?: string;
+  messages: UnifiedMessage[];
+}
+
+/** "Input items": easy messages, `message`, `function_call`, `function_call_output`, `reasoning`. */
+function decodeInput(input: unknown): DecodedInput {
+  if (typeof input === "string") {
+    return { messages: [{ role: "user", content: [{ type: "text", text: input }] }] };
+  }
+  if (!Array.isArray(input)) {
+    throw invalidRequest("input: expected a string or an array of input items", "input");
+  }
+  const systemTexts: string[] = [];
+  const messages: UnifiedMessage[] = [];
+  const append = (role: UnifiedMessage["role"], parts: ContentPart[]) => {
+    if (parts.length === 0) return;
+    const last = messages[messages.length - 1];
+    // Adjacent turns of one role merge: APIs like Anthropic require alternating roles.
+    if (last && last.role === role) last.content.push(...parts);
+    else messages.push({ role, content: parts });
+  };
+  input.forEach((item, i) => {
+    const path = `input[${i}]`;
+    if (!isObject(item)) throw invalidRequest(`${path}: expected an object`, "input");
+    const type = item.type ?? "message";
+    switch (type) {
+      case "message": {
+        const role = item.role;
+        if (role === "system" || role === "developer") {
+          systemTexts.push(decodeSystemContent(item.content, path));
+        } else if (role === "user" || role === "assistant") {
+          append(role, decodeMessageContent(item.content, path, role));
+        } else {
+          throw invalidRequest(
+            `${path}.role: expected "user", "assistant", "system" or "developer"`,
+            "input",
+          );
+        }
+        return;
+      }
+      case "function_call":
+        append("assistant", [decodeFunctionCall(item, path)]);
+        return;
+      case "function_call_output":
+        append("user", [decodeFunctionCallOutput(item, path)]);
+        return;
+      case "reasoning":
+        append("assistant", decodeReasoningItem(item, path));
+        return;
+      case "item_reference":
+        throw invalidRequest(
+          `${path}: item references need server-side state, which Plexus does not keep; ` +
+            "send the item itself",
+          "input",
+        );
+      default:
+        throw invalidRequest(
+          `${path}.type: "${String(type)}" items are not supported by Plexus`,
+          "input",
+        );
+    }
+  });
+  return {
+    system: systemTexts.length > 0 ? systemTexts.join("\n\n") : undefined,
+    messages,
+  };
+}
+
+function decodeSystemContent(content: unknown, path: string): string {
+  if (typeof content === "string") return content;
+  const parts = decodeMessageContent(content, path, "user");
+  return parts.map((p) => (p.type === "text" ? p.text : "")).join("");
+}
+
+function decodeMessageContent(
+  content: unknown,
+  path: string,
+  role: UnifiedMessage["role"],
+): Array<TextPart | ImagePart> {
+  if (typeof content === "string") return content === "" ? [] : [{ type: "text", text: content }];
+  if (!Array.isArray(content)) {
+    throw invalidRequest(
+      `${path}.content: expected a string or an array of content parts`,
+      "input",
+    );
+  }
+  const parts: Array<TextPart | ImagePart> = [];
+  content.forEach((part, j) => {
+    const partPath = `${path}.content[${j}]`;
+    if (!isObject(part)) throw invalidRequest(`${partPath}: expected an object`, "input");
+    switch (part.type) {
+      case "input_text":
+      case "output_text":
+        parts.push({ type: "text", text: requireString(part, "text", partPath) });
+        return;
+      case "refusal":
+        parts.push({ type: "text", text: requireString(part, "refusal", partPath) });
+        return;
+      case "input_image":
+        if (role === "assistant") {
+          throw invalidRequest(`${partPath}: assistant messages cannot hold images`, "input");
+        }
+        parts.push(decodeImage(part, partPath));
+        return;
+      default:
+        throw invalidRequest(
+          `${partPath}.type: "${String(part.type)}" content is not supported by Plexus ` +
+            '(expected "input_text", "input_image", "output_text" or "refusal")',
+          "input",
+        );
+    }
+  });
+  return parts;
+}
+
+const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
+
+/** "Image inputs": `image_url` is a URL or a base64 data URL; `file_id` needs OpenAI's file store. */
+function decodeImage(part: JsonObject, path: string): ImagePart {
+  const url = stringField(part, "image_url");
+  if (url === undefined) {
+    const reason = part.file_id !== undefined
+      ? "file_id images need OpenAI's file store, which Plexus cannot reach; send image_url"
+      : "expected image_url";
+    throw invalidRequest(`${path}: ${reason}`, "input");
+  }
+  const data = DATA_URL.exec(url);
+  const image: ImagePart = {
+    type: "image",
+    source: data ? { kind: "base64", mediaType: data[1], data: data[2] } : { kind: "url", url },
+  };
+  const detail = part.detail;
+  if (detail === "auto" || detail === "low" || detail === "high") image.detail = detail;
+  return image;
+}
+
+function decodeFunctionCall(item: JsonObject, path: string): ContentPart {
+  const args = item.arguments;
+  if (args !== undefined && typeof args !== "string") {
+    throw invalidRequest(`${path}.arguments: expected a JSON text`, "input");
+  }
+  return {
+    type: "tool_call",
+    id: requireString(item, "call_id", path),
+    name: requireString(item, "name", path),
+    arguments: args === undefined || args === "" ? "{}" : args,
+  };
+}
+
+function decodeFunctionCallOutput(item: JsonObject, path: string): ContentPart {
+  const output = item.output;
+  const content = typeof output === "string"
+    ? output
+    : decodeMessageContent(output, `${path}.output`, "user");
+  return { type: "tool_result", toolCallId: requireString(item, "call_id", path), content };
+}
+
+function decodeReasoningItem(item: JsonObject, path: string): ContentPart[] {
+  const summary = Array.isArray(item.summary) ? item.summary : [];
+  const text = summary
+    .map((s) => (isObject(s) && typeof s.text === "string" ? s.text : ""))
+    .filter((s) => s !== "")
+    .join("\n\n");
+  const encrypted = item.encrypted_content;
+  if (encrypted !== undefined && encrypted !== null && typeof encrypted !== "string") {
+    throw invalidRequest(`${path}.encrypted_content: expected a string`, "input");
+  }
+  const id = stringField(item, "id");
+  // Nothing to carry: a bare reasoning id only means something to OpenAI's own store.
+  if (text === "" && typeof encrypted !== "string") return [];
+  return [{
+    type: "reasoning",
+    text,
+    ...(id !== undefined ? { id } : {}),
+    ...(typeof encrypted === "string" ? reasoningFieldsFrom(encrypted) : {}),
+  }];
+}
+
+// ---- tools and options ----------------------------------------------------------------------
+
+/** "Function calling" → function tools are flat: `{type:"function", name, parameters}`. */
+function decodeTools(tools: unknown): UnifiedTool[] {
+  if (!Array.isArray(tools)) throw invalidRequest("tools: expected an array", "tools");
+  return tools.map((tool, i) => {
+    const path = `tools[${i}]`;
+    if (!isObject(tool)) throw invalidRequest(`${path}: expected an object`, "tools");
+    if (tool.type !== "function") {
+      throw invalidRequest(
+        `${path}.type: built-in tool "${String(tool.type)}" is not supported by Plexus; ` +
+          "only function tools are",
+        "tools",
+      );
+    }
+    const parameters = tool.parameters ?? { type: "object", properties: {} };
+    if (!isObject(parameters)) {
+      throw invalidRequest(`${path}.parameters: expected a JSON Schema object`, "tools");
+    }
+    const decoded: UnifiedTool = { name: requireString(tool, "name", path), parameters };
+    const description = stringField(tool, "description");
+    if (description !== undefined) decoded.description = description;
+    if (typeof tool.strict === "boolean") decoded.strict = tool.strict;
+    return decoded;
+  });
+}
+
+function decodeToolChoice(choice: unknown): ToolChoice {
+  if (choice === "auto" || choice === "none" || choice === "required") return { type: choice };
+  if (isObject(choice) && choice.type === "function" && typeof choice.name === "string") {
+    return { type: "tool", name: choice.name };
+  }
+  throw invalidRequest(
+    'tool_choice: expected "auto", "none", "required" or {"type":"function","name":…}',
+    "tool_choice",
+  );
+}
+
+const EFFORTS: Record<string, ReasoningEffort> = {
+  minimal: "minimal",
+  low: "low",
+  medium: "medium",
+  high: "high",
+  xhigh: "high",
+};
+
+/** "Reasoning": `reasoning.effort` ("none" turns reasoning off). */
+function decodeReasoning(value: unknown): ReasoningConfig | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw invalidRequest("reasoning: expected an object", "reasoning");
+  const effort = value.effort;
+  if (effort === undefined || effort === null) return { enabled: true };
+  if (effort === "none") return { enabled: false };
+  const mapped = typeof effort === "string" ? EFFORTS[effort] : undefined;
+  if (!mapped) {
+    throw invalidRequest(
+      'reasoning.effort: expected "none", "minimal", "low", "medium" or "high"',
+      "reasoning.effort",
+    );
+  }
+  return { enabled: true, effort: mapped };
+}
+
+/** "Structured Outputs": `text.format`. */
+function decodeTextFormat(text: unknown): ResponseFormat | undefined {
+  if (!isObject(text) || !isObject(text.format)) return undefined;
+  const format = text.format;
+  if (format.type === "text") return { type: "text" };
+  if (format.type === "json_object") return { type: "json_object" };
+  if (format.type === "json_schema") {
+    if (!isObject(format.schema)) {
+      throw invalidRequest("text.format.schema: expected a JSON Schema object", "text.format");
+    }
+    const decoded: ResponseFormat = {
+      type: "json_schema",
+      name: stringField(format, "name") ?? "response",
+      schema: format.schema,
+    };
+    if (typeof format.strict === "boolean") decoded.strict = format.strict;
+    const description = stringField(format, "description");
+    if (description !== undefined) decoded.description = description;
+    return decoded;
+  }
+  throw invalidRequest(
+    'text.format.type: expected "text", "json_object" or "json_schema"',
+    "text.format",
+  );
+}
+
+function decodeMetadata(value: unknown): Record<string, string> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw invalidRequest("metadata: expected an object", "metadata");
+  const out: Record<string, string> = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v !== "string") {
+      throw invalidRequest(`metadata.${key}: expected a string`, "metadata");
+    }
+    out[key] = v;
+  }
+  return out;
+}
+
+// ---- field readers --------------------------------------------------------------------------
+
+function requireString(obj: JsonObject, key: string, path: string): string {
+  const value = obj[key];
+  if (typeof value !== "string") {
+    throw invalidRequest(`${path}.${key}: required, expected a string`, path.split(/[.[]/)[0]);
+  }
+  return value;
+}
+
+function optionalString(obj: JsonObject, key: string): string | undefined {
+  const value = obj[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string") throw invalidRequest(`${key}: expected a string`, key);
+  return value;
+}
+
+function optionalNumber(obj: JsonObject, key: string): number | undefined {
+  const value = obj[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "number" || !Number.isFinite(value)) {
+    throw invalidRequest(`${key}: expected a number`, key);
+  }
+  return value;
+}
+
+function optionalBoolean(obj: JsonObject, key: string): boolean | undefined {
+  const value = obj[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "boolean") throw invalidRequest(`${key}: expected a boolean`, key);
+  return value;
+}
