@@ -1,0 +1,211 @@
+/**
+ * From the validated file to the `Config` the rest of Plexus reads: defaults applied, names
+ * camelCased, paths absolute, providers with unset keys disabled, and warnings collected.
+ */
+import { dirname, isAbsolute, resolve } from "node:path";
+import type { KeyPath } from "./errors.ts";
+import type { IssueProblem } from "./issues.ts";
+import type { ConfigFile, PricingFile, ProviderFile, TimeoutsFile } from "./schema.ts";
+import type { UnsetReference } from "./source.ts";
+import type {
+  AliasConfig,
+  ClientKey,
+  Config,
+  ModelConfig,
+  Pricing,
+  ProviderConfig,
+  Timeouts,
+} from "./types.ts";
+
+export const DEFAULTS = {
+  host: "127.0.0.1",
+  port: 4000,
+  dataDir: "./data",
+  maxBodyBytes: 33_554_432,
+  shutdownGraceMs: 30_000,
+  firstByteMs: 120_000,
+  idleMs: 120_000,
+  defaultMaxTokens: 4096,
+  cooldownBaseMs: 30_000,
+  cooldownMaxMs: 600_000,
+  selector: "random",
+  weight: 1,
+} as const;
+
+/** Where an unset variable is tolerated: the value is then treated as absent (with a warning). */
+function isOptionalSecret(path: KeyPath): boolean {
+  return (path.length === 1 && path[0] === "admin_key") ||
+    (path.length === 3 && path[0] === "providers" && path[2] === "api_key") ||
+    (path.length === 3 && path[0] === "keys" && path[2] === "secret");
+}
+
+/** Unset variables anywhere else are errors: the value would silently be wrong. */
+export function unsetProblems(unset: readonly UnsetReference[]): IssueProblem[] {
+  return unset.filter((reference) => !isOptionalSecret(reference.path)).map((reference) => ({
+    path: reference.path,
+    at: "value",
+    message:
+      `expected environment variable${reference.variables.length > 1 ? "s" : ""} ${
+        reference.variables.join(", ")
+      } to be set, found ${reference.variables.length > 1 ? "them" : "it"} unset or empty ` +
+      "(give a default with ${VAR:-default})",
+  }));
+}
+
+function unsetAt(unset: readonly UnsetReference[], path: KeyPath): string[] | undefined {
+  return unset.find((reference) =>
+    reference.path.length === path.length &&
+    reference.path.every((segment, index) => segment === path[index])
+  )?.variables;
+}
+
+export function buildConfig(
+  file: ConfigFile,
+  unset: readonly UnsetReference[],
+  configPath: string,
+): Config {
+  const warnings: string[] = [];
+  const absolutePath = resolve(configPath);
+  const server = file.server ?? {};
+  const dataDir = server.data_dir ?? DEFAULTS.dataDir;
+
+  const adminUnset = unsetAt(unset, ["admin_key"]);
+  if (file.admin_key === undefined || adminUnset) {
+    const why = adminUnset ? `${adminUnset.join(", ")} is not set` : "admin_key is not configured";
+    warnings.push(`${why}: the admin API (/v0/*) and detailed health are disabled`);
+  }
+
+  const providers: Record<string, ProviderConfig> = {};
+  for (const [name, provider] of Object.entries(file.providers ?? {})) {
+    providers[name] = buildProvider(name, provider, file.timeouts ?? {}, unset, warnings);
+  }
+
+  const models: Record<string, AliasConfig> = {};
+  for (const [name, alias] of Object.entries(file.models ?? {})) {
+    models[name] = buildAlias(name, alias, providers, warnings);
+  }
+
+  return {
+    path: absolutePath,
+    server: {
+      host: server.host ?? DEFAULTS.host,
+      port: server.port ?? DEFAULTS.port,
+      // Relative to the config file, so the server finds its data wherever it is started from.
+      dataDir: isAbsolute(dataDir) ? dataDir : resolve(dirname(absolutePath), dataDir),
+      maxBodyBytes: server.max_body_bytes ?? DEFAULTS.maxBodyBytes,
+      shutdownGraceMs: server.shutdown_grace_ms ?? DEFAULTS.shutdownGraceMs,
+    },
+    adminKey: adminUnset ? undefined : file.admin_key,
+    keys: buildKeys(file.keys ?? [], unset, warnings),
+    allowNoAuth: false,
+    providers,
+    models,
+    cooldown: {
+      baseMs: file.cooldown?.base_ms ?? DEFAULTS.cooldownBaseMs,
+      maxMs: file.cooldown?.max_ms ?? DEFAULTS.cooldownMaxMs,
+    },
+    retryOnConnectionReset: file.retry_on_connection_reset ?? true,
+    logging: { bodies: file.logging?.bodies ?? false },
+    metrics: { public: file.metrics?.public ?? false },
+    warnings,
+  };
+}
+
+function buildProvider(
+  name: string,
+  provider: ProviderFile,
+  globalTimeouts: TimeoutsFile,
+  unset: readonly UnsetReference[],
+  warnings: string[],
+): ProviderConfig {
+  const keyUnset = unsetAt(unset, ["providers", name, "api_key"]);
+  let enabled = provider.enabled ?? true;
+  let disabledReason: string | undefined = enabled ? undefined : "disabled in the config file";
+  if (enabled && keyUnset) {
+    enabled = false;
+    disabledReason = `api_key: ${keyUnset.join(", ")} is not set`;
+    warnings.push(
+      `provider ${name} is disabled: its api_key needs ${keyUnset.join(", ")}, which is not set`,
+    );
+  }
+  const models: Record<string, ModelConfig> = {};
+  for (const [model, settings] of Object.entries(provider.models ?? {})) {
+    models[model] = settings?.pricing ? { pricing: buildPricing(settings.pricing) } : {};
+  }
+  return {
+    name,
+    api: provider.api,
+    baseUrl: provider.base_url.replace(/\/+$/, ""),
+    apiKey: keyUnset ? undefined : provider.api_key,
+    headers: provider.headers ?? {},
+    models,
+    enabled,
+    ...(disabledReason === undefined ? {} : { disabledReason }),
+    timeouts: buildTimeouts({ ...globalTimeouts, ...withoutUndefined(provider.timeouts ?? {}) }),
+    defaultMaxTokens: provider.default_max_tokens ?? DEFAULTS.defaultMaxTokens,
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function buildTimeouts(timeouts: TimeoutsFile): Timeouts {
+  return withoutUndefined({
+    connectMs: timeouts.connect_ms,
+    firstByteMs: timeouts.first_byte_ms ?? DEFAULTS.firstByteMs,
+    idleMs: timeouts.idle_ms ?? DEFAULTS.idleMs,
+    totalMs: timeouts.total_ms,
+  });
+}
+
+function buildPricing(pricing: PricingFile): Pricing {
+  return withoutUndefined({
+    input: pricing.input,
+    output: pricing.output,
+    cacheRead: pricing.cache_read,
+    cacheWrite: pricing.cache_write,
+    reasoning: pricing.reasoning,
+  });
+}
+
+function buildAlias(
+  name: string,
+  alias: NonNullable<ConfigFile["models"]>[string],
+  providers: Record<string, ProviderConfig>,
+  warnings: string[],
+): AliasConfig {
+  const targets = alias.targets.map((target) => ({
+    provider: target.provider,
+    model: target.model,
+    weight: target.weight ?? DEFAULTS.weight,
+    enabled: (target.enabled ?? true) && (providers[target.provider]?.enabled ?? false),
+  }));
+  if (!targets.some((target) => target.enabled)) {
+    const disabled = [...new Set(targets.map((target) => target.provider))].join(", ");
+    warnings.push(
+      `alias ${name} has no enabled target (providers: ${disabled}); requests for it will fail`,
+    );
+  }
+  return {
+    name,
+    selector: alias.selector ?? DEFAULTS.selector,
+    targets,
+    ...(alias.max_attempts === undefined ? {} : { maxAttempts: alias.max_attempts }),
+  };
+}
+
+function buildKeys(
+  keys: NonNullable<ConfigFile["keys"]>,
+  unset: readonly UnsetReference[],
+  warnings: string[],
+): ClientKey[] {
+  return keys.flatMap((key, index) => {
+    const missing = unsetAt(unset, ["keys", index, "secret"]);
+    if (!missing) return [{ name: key.name, secret: key.secret }];
+    warnings.push(
+      `client key ${key.name} is skipped: its secret needs ${missing.join(", ")}, which is not set`,
+    );
+    return [];
+  });
+}
