@@ -1,0 +1,110 @@
+/**
+ * Folds unified stream events into one unified response: the non-streamed answer is decoded
+ * through the same path as the stream, so both read Gemini the same way.
+ */
+import {
+  emptyUsage,
+  GatewayError,
+  type ReasoningPart,
+  type StopReason,
+  type StreamEvent,
+  type TextPart,
+  type ToolCallPart,
+  type UnifiedResponse,
+  type Usage,
+} from "../unified.ts";
+
+type ResponsePart = TextPart | ToolCallPart | ReasoningPart;
+
+export function responseFromEvents(events: Iterable<StreamEvent>): UnifiedResponse {
+  let id = "";
+  let model = "";
+  let created = 0;
+  let stopReason: StopReason = "end_turn";
+  let stopSequence: string | undefined;
+  const usage: Usage = emptyUsage();
+  const content: ResponsePart[] = [];
+  const toolCalls = new Map<number, ToolCallPart>();
+
+  /** The open part of this kind, or a new one; a signed part is closed to more text. */
+  const openPart = <K extends "text" | "reasoning">(type: K) => {
+    const last = content[content.length - 1];
+    if (last !== undefined && last.type === type && last.signature === undefined) {
+      return last as Extract<ResponsePart, { type: K }>;
+    }
+    const part = { type, text: "" } as Extract<ResponsePart, { type: K }>;
+    content.push(part);
+    return part;
+  };
+
+  for (const event of events) {
+    switch (event.type) {
+      case "start":
+        ({ id, model, created } = event);
+        break;
+      case "text_delta":
+        openPart("text").text += event.text;
+        break;
+      case "text_signature":
+        openPart("text").signature = event.signature;
+        break;
+      case "reasoning_delta":
+        openPart("reasoning").text += event.text;
+        break;
+      case "reasoning_signature":
+        openPart("reasoning").signature = event.signature;
+        break;
+      case "reasoning_redacted":
+        content.push({ type: "reasoning", text: "", redactedData: event.data });
+        break;
+      case "reasoning_encrypted": {
+        const part: ReasoningPart = {
+          type: "reasoning",
+          text: "",
+          encryptedContent: event.encryptedContent,
+        };
+        if (event.id !== undefined) part.id = event.id;
+        content.push(part);
+        break;
+      }
+      case "tool_call_start": {
+        const call: ToolCallPart = {
+          type: "tool_call",
+          id: event.id,
+          name: event.name,
+          arguments: "",
+        };
+        if (event.signature !== undefined) call.signature = event.signature;
+        toolCalls.set(event.index, call);
+        content.push(call);
+        break;
+      }
+      case "tool_call_delta": {
+        const call = toolCalls.get(event.index);
+        if (call !== undefined) call.arguments += event.argumentsDelta;
+        break;
+      }
+      case "tool_call_end": {
+        const call = toolCalls.get(event.index);
+        if (call !== undefined && call.arguments === "") call.arguments = "{}";
+        break;
+      }
+      case "usage":
+        for (const [key, value] of Object.entries(event.usage)) {
+          if (value !== undefined) usage[key as keyof Usage] = value;
+        }
+        break;
+      case "finish":
+        stopReason = event.stopReason;
+        stopSequence = event.stopSequence;
+        break;
+      case "error":
+        throw new GatewayError(event.error.kind, event.error.message, {
+          status: event.error.status,
+        });
+    }
+  }
+  const response: UnifiedResponse = { id, model, content, stopReason, usage, created };
+  if (stopSequence !== undefined) response.stopSequence = stopSequence;
+  return response;
+}
