@@ -42,33 +42,34 @@ export function startServer(config: Config, options: ServerOptions = {}): Promis
   const router = buildRouter(gateway);
   const startedAt = Date.now();
 
-  return new Promise((resolve) => {
-    const server = Deno.serve({
-      hostname: config.server.host,
-      port: config.server.port,
-      onListen(addr) {
-        options.onListen?.(addr);
-        resolve({
-          addr,
-          shutdown: () => server.shutdown(),
-          finished: server.finished,
-        });
-      },
-    }, (request, info) => {
-      const url = new URL(request.url);
-      const clientRequestId = request.headers.get("x-request-id");
-      const requestId = clientRequestId !== null && REQUEST_ID.test(clientRequestId)
-        ? clientRequestId
-        : crypto.randomUUID();
-      const context: RequestContext = {
-        requestId,
-        startedAt: Date.now(),
-        clientIp: info.remoteAddr.transport === "tcp" ? info.remoteAddr.hostname : undefined,
-        serverStartedAt: startedAt,
-      };
-      return route(router, request, url, context);
-    });
+  let listening: (addr: { hostname: string; port: number }) => void = () => {};
+  const listened = new Promise<{ hostname: string; port: number }>((r) => (listening = r));
+  const server = Deno.serve({
+    hostname: config.server.host,
+    port: config.server.port,
+    onListen(addr) {
+      options.onListen?.(addr);
+      listening(addr);
+    },
+  }, (request, info) => {
+    const url = new URL(request.url);
+    const clientRequestId = request.headers.get("x-request-id");
+    const requestId = clientRequestId !== null && REQUEST_ID.test(clientRequestId)
+      ? clientRequestId
+      : crypto.randomUUID();
+    const context: RequestContext = {
+      requestId,
+      startedAt: Date.now(),
+      clientIp: info.remoteAddr.transport === "tcp" ? info.remoteAddr.hostname : undefined,
+      serverStartedAt: startedAt,
+    };
+    return route(router, request, url, context);
   });
+  return listened.then((addr) => ({
+    addr,
+    shutdown: () => server.shutdown(),
+    finished: server.finished,
+  }));
 }
 
 interface RequestContext {
@@ -121,14 +122,16 @@ async function route(
 /** The error dialect a caller most likely speaks, from the path and its headers. */
 export function dialectOf(request: Request, url: URL): Codec {
   const path = url.pathname;
-  if (path.startsWith("/v1beta/")) return CODECS.gemini;
+  if (path.startsWith("/v1beta/") || GEMINI_METHOD.test(path)) return CODECS.gemini;
   if (path === "/v1/messages" || path.startsWith("/v1/messages/")) return CODECS.messages;
   if (path === "/v1/responses") return CODECS.responses;
   if (request.headers.has("anthropic-version")) return CODECS.messages;
   return CODECS.chat;
 }
 
-const GEMINI_METHOD = /^\/v1beta\/models\/(.+):(generateContent|streamGenerateContent)$/;
+/** Gemini SDKs use `v1beta` by default and `v1`/`v1alpha` when configured; serve them all. */
+const GEMINI_METHOD =
+  /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):(generateContent|streamGenerateContent)$/;
 
 function buildRouter(gateway: Gateway): Router<RequestContext> {
   const generation =
