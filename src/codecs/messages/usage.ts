@@ -11,6 +11,8 @@ export interface WireUsage {
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** Sent by newer models; written only when reasoning tokens are known. */
+  output_tokens_details?: { thinking_tokens: number };
 }
 
 /** Read `thinking_tokens` from `output_tokens_details`, which newer models send. */
@@ -33,10 +35,14 @@ export function usageFromWire(value: unknown): Usage {
 }
 
 export function usageToWire(usage: Usage): WireUsage {
-  return {
+  const wire: WireUsage = {
     input_tokens: uncachedInputTokens(usage),
     output_tokens: usage.outputTokens,
     cache_creation_input_tokens: usage.cacheWriteTokens,
     cache_read_input_tokens: usage.cacheReadTokens,
   };
+  if (usage.reasoningTokens > 0) {
+    wire.output_tokens_details = { thinking_tokens: usage.reasoningTokens };
+  }
+  return wire;
 }

@@ -38,6 +38,7 @@ Deno.test("an answer is rendered as a full Message object with Anthropic usage s
       output_tokens: 20,
       cache_creation_input_tokens: 10,
       cache_read_input_tokens: 60,
+      output_tokens_details: { thinking_tokens: 5 },
     },
   });
 });
