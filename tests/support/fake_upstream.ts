@@ -22,6 +22,7 @@ import {
   type Scenario,
   streamEvents,
 } from "./wire_scenarios.ts";
+import { setImmediate } from "node:timers";
 
 export interface RecordedRequest {
   /** `undefined` when the path matched none of the four APIs (the fake answered 404). */
@@ -270,6 +271,11 @@ function oddWrites(bytes: Uint8Array): Uint8Array[] {
   return writes;
 }
 
+/** One turn of the event loop, without the clamping of `setTimeout(0)`. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -347,7 +353,7 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<Fa
     request: RecordedRequest,
     route: Route | undefined,
     n: number,
-    signal: AbortSignal,
+    signalOf: () => AbortSignal,
   ): Promise<Plan | undefined> {
     const reply = typeof scripted === "function" ? scripted(request) : scripted;
     switch (reply.kind) {
@@ -356,10 +362,14 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<Fa
         const text = typeof body === "string" ? body : JSON.stringify(body);
         return jsonPlan(text, reply.status, reply.headers);
       }
-      case "hang_before_headers":
+      case "hang_before_headers": {
+        // Only here and in `delay` is `request.signal` read: Deno warns when it is observed
+        // on requests that then succeed, and only the signal shows a client leaving early.
+        const signal = signalOf();
         await hold(signal).released;
         if (signal.aborted) abortedBeforeHeaders++;
         return undefined;
+      }
       case "hang_mid_stream":
       case "close_mid_stream": {
         let plan = bodyPlan(reply.source ?? { kind: "scenario", scenario: {} }, request, route, n);
@@ -371,10 +381,12 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<Fa
         const how = reply.kind === "hang_mid_stream" ? "stall" : "drop";
         return { ...plan, cut: { after: reply.afterFrames, how } };
       }
-      case "delay":
+      case "delay": {
+        const signal = signalOf();
         await hold(signal, reply.ms).released;
         if (signal.aborted) return undefined;
-        return planFor(reply.then, request, route, n, signal);
+        return planFor(reply.then, request, route, n, signalOf);
+      }
       default:
         return bodyPlan(reply, request, route, n);
     }
@@ -406,8 +418,8 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<Fa
       for (const bytes of writes) {
         if (cancelled) return;
         controller.enqueue(bytes);
-        // A timer between writes lets each one leave as its own chunk.
-        await pause(plan.delayMs);
+        // Yielding to the event loop between writes lets each one leave as its own chunk.
+        await (plan.delayMs > 0 ? pause(plan.delayMs) : nextTurn());
       }
       if (cancelled) return;
       if (plan.cut?.how === "stall") {
@@ -461,7 +473,7 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<Fa
       );
     }
     const scripted = queue.shift() ?? fallback ?? { kind: "scenario", scenario: {} };
-    const plan = await planFor(scripted, recorded, route, n, request.signal);
+    const plan = await planFor(scripted, recorded, route, n, () => request.signal);
     if (plan === undefined) {
       return new Response(null, { status: 503 });
     }
