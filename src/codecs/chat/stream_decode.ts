@@ -37,6 +37,8 @@ export function createStreamDecoder(req: UnifiedRequest): StreamDecoder {
   /** Upstream `tool_calls[].index` → the call it currently stands for. */
   const toolCalls = new Map<number, OpenToolCall>();
   let toolCallCount = 0;
+  /** Unified indexes of calls started and not yet ended, in order. */
+  let openIndexes: number[] = [];
 
   function start(chunk: JsonObject): StreamEvent[] {
     if (started) return [];
@@ -52,11 +54,10 @@ export function createStreamDecoder(req: UnifiedRequest): StreamDecoder {
 
   /** Chat has no end-of-call marker: calls close together, just before `finish`. */
   function closeToolCalls(): StreamEvent[] {
-    const open = [...new Set([...toolCalls.values()].map((call) => call.index))].sort((a, b) =>
-      a - b
-    );
+    const events: StreamEvent[] = openIndexes.map((index) => ({ type: "tool_call_end", index }));
+    openIndexes = [];
     toolCalls.clear();
-    return open.map((index) => ({ type: "tool_call_end", index }));
+    return events;
   }
 
   function finish(finishReason: unknown): StreamEvent[] {
@@ -79,8 +80,15 @@ export function createStreamDecoder(req: UnifiedRequest): StreamDecoder {
       let open = toolCalls.get(key);
       // A different non-empty id at a known index is a new call (some servers reuse index 0).
       if (open === undefined || (id !== "" && id !== open.id)) {
+        if (open !== undefined) {
+          // The replaced call can get no more pieces through this index: close it now.
+          const replaced = open.index;
+          openIndexes = openIndexes.filter((index) => index !== replaced);
+          events.push({ type: "tool_call_end", index: replaced });
+        }
         open = { index: toolCallCount++, id: id || `call_${toolCallCount - 1}` };
         toolCalls.set(key, open);
+        openIndexes.push(open.index);
         events.push({
           type: "tool_call_start",
           index: open.index,
