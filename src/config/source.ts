@@ -43,9 +43,27 @@ export type ParsedSource = { ok: true; source: ConfigSource } | {
   problems: SyntaxProblem[];
 };
 
+/*
+ * In a flow mapping (`{ api_key: ${KEY} }`) YAML reads the braces of `${KEY}` as syntax. The
+ * braces of each reference are swapped for look-alike characters before parsing (same length,
+ * so every line and column stays true) and swapped back in each scalar.
+ */
+const OPEN = "\u2983";
+const CLOSE = "\u2984";
+const RAW_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*(?::-[^}\n]*)?)\}/g;
+const PROTECTED_REFERENCE = new RegExp(`\\$${OPEN}([^${CLOSE}\\n]*)${CLOSE}`, "g");
+
+function protectReferences(text: string): string {
+  return text.replace(RAW_REFERENCE, (_, inner: string) => `$${OPEN}${inner}${CLOSE}`);
+}
+
+function restoreReferences(text: string): string {
+  return text.replace(PROTECTED_REFERENCE, (_, inner: string) => `\${${inner}}`);
+}
+
 export function parseSource(text: string, env: Env): ParsedSource {
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
+  const document = parseDocument(protectReferences(text), { lineCounter, prettyErrors: false });
   if (document.errors.length > 0) {
     return {
       ok: false,
@@ -94,15 +112,20 @@ function expandScalars(
       expandScalars(document, item, [...path, index], env)
     );
   }
-  if (!isScalar(node) || typeof node.value !== "string" || !hasReference(node.value)) return [];
-  const { value, missing } = expandEnv(node.value, env);
-  if (missing.length > 0) return [{ path, variables: missing }];
+  if (!isScalar(node) || typeof node.value !== "string") return [];
+  const original = restoreReferences(node.value);
+  if (!hasReference(original)) return [];
+  const { value, missing } = expandEnv(original, env);
+  if (missing.length > 0) {
+    node.value = original;
+    return [{ path, variables: missing }];
+  }
   node.value = node.type === "PLAIN" ? retype(value) : value;
   return [];
 }
 
 function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
+  return restoreReferences(isScalar(key) ? String(key.value) : String(key));
 }
 
 function locateIn(
