@@ -314,6 +314,7 @@ export function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<Fa
       releases.add(release);
       signal.addEventListener("abort", release);
       if (ms !== undefined) timer = setTimeout(release, ms);
+      if (signal.aborted) release();
     });
     return { released, release };
   }
