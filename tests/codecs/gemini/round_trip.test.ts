@@ -1,0 +1,137 @@
+/**
+ * Round trips through the Gemini codec's own encoders and decoders: what a Gemini client is sent
+ * must read back as the unified answer it came from, streamed or not.
+ */
+import assert from "node:assert/strict";
+import { geminiCodec } from "../../../src/codecs/gemini/mod.ts";
+import { responseFromEvents } from "../../../src/codecs/gemini/events_to_response.ts";
+import type { StreamEvent, UnifiedResponse } from "../../../src/codecs/unified.ts";
+import { baseRequest, decodeSse, fixtureNames, splitEvery, sseBytes } from "./helpers.ts";
+
+const RICH: UnifiedResponse = {
+  id: "resp-42",
+  model: "gemini-3-pro-preview",
+  created: 1_700_000_000,
+  content: [
+    { type: "reasoning", text: "The user wants weather for two cities.", signature: "RSIG" },
+    { type: "text", text: "Let me look both up.", signature: "TSIG" },
+    { type: "tool_call", id: "a", name: "weather", arguments: '{"city":"Paris"}', signature: "C1" },
+    { type: "tool_call", id: "b", name: "weather", arguments: '{"city":"Rome","days":[1,2]}' },
+  ],
+  stopReason: "tool_use",
+  usage: {
+    inputTokens: 1200,
+    outputTokens: 300,
+    cacheReadTokens: 1000,
+    cacheWriteTokens: 0,
+    reasoningTokens: 120,
+  },
+};
+
+const PLAIN: UnifiedResponse = {
+  id: "resp-7",
+  model: "gemini-2.5-flash",
+  created: 1_700_000_000,
+  content: [{ type: "text", text: "Hello there, how are you today?" }],
+  stopReason: "max_tokens",
+  usage: {
+    inputTokens: 12,
+    outputTokens: 8,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+  },
+};
+
+/** The stream an upstream decoder would emit for a response, with text and arguments in pieces. */
+function eventsFor(response: UnifiedResponse): StreamEvent[] {
+  const events: StreamEvent[] = [
+    { type: "start", id: response.id, model: response.model, created: response.created },
+  ];
+  let index = 0;
+  for (const part of response.content) {
+    if (part.type === "tool_call") {
+      const start: StreamEvent = { type: "tool_call_start", index, id: part.id, name: part.name };
+      if (part.signature !== undefined) start.signature = part.signature;
+      events.push(start);
+      for (const piece of splitEvery(part.arguments, 5)) {
+        events.push({ type: "tool_call_delta", index, argumentsDelta: piece });
+      }
+      events.push({ type: "tool_call_end", index: index++ });
+      continue;
+    }
+    const kind = part.type === "text" ? "text" : "reasoning";
+    for (const piece of splitEvery(part.text, 6)) {
+      events.push({ type: kind === "text" ? "text_delta" : "reasoning_delta", text: piece });
+    }
+    if (part.signature !== undefined) {
+      events.push(
+        kind === "text"
+          ? { type: "text_signature", signature: part.signature }
+          : { type: "reasoning_signature", signature: part.signature },
+      );
+    }
+  }
+  events.push({ type: "finish", stopReason: response.stopReason });
+  events.push({ type: "usage", usage: response.usage });
+  return events;
+}
+
+function encode(events: StreamEvent[], sse: boolean): string {
+  const encoder = geminiCodec.createStreamEncoder({ request: baseRequest(), requestId: "q", sse });
+  return events.map((event) => encoder.push(event)).join("") + encoder.end();
+}
+
+/** Tool call ids are minted by the Gemini decoder, so compare everything else. */
+function withoutCallIds(response: UnifiedResponse): unknown {
+  return {
+    ...response,
+    created: 0,
+    content: response.content.map((part) => part.type === "tool_call" ? { ...part, id: "" } : part),
+  };
+}
+
+for (const original of [RICH, PLAIN]) {
+  Deno.test(`our SSE stream decodes back to the answer it came from (${original.id})`, () => {
+    const bytes = encode(eventsFor(original), true);
+    for (const pieces of [[bytes], splitEvery(bytes, 11)]) {
+      const decoded = responseFromEvents(
+        decodeSse(geminiCodec.createStreamDecoder(baseRequest({ stream: true })), pieces),
+      );
+      assert.deepEqual(withoutCallIds(decoded), withoutCallIds(original));
+    }
+  });
+
+  Deno.test(`our JSON-array stream reads back as the same answer (${original.id})`, () => {
+    const body: unknown = JSON.parse(encode(eventsFor(original), false));
+    const decoded = geminiCodec.toUnifiedResponse(body, baseRequest());
+    assert.deepEqual(withoutCallIds(decoded), withoutCallIds(original));
+  });
+
+  Deno.test(`streamed deltas joined equal the non-streamed answer (${original.id})`, () => {
+    const whole = geminiCodec.toUnifiedResponse(
+      geminiCodec.fromUnifiedResponse(original, { request: baseRequest(), requestId: "q" }),
+      baseRequest(),
+    );
+    const streamed = responseFromEvents(
+      decodeSse(geminiCodec.createStreamDecoder(baseRequest({ stream: true })), [
+        encode(eventsFor(original), true),
+      ]),
+    );
+    assert.deepEqual(withoutCallIds(streamed), withoutCallIds(whole));
+    assert.deepEqual(withoutCallIds(whole), withoutCallIds(original));
+  });
+}
+
+for (const name of fixtureNames().filter((n) => n.endsWith(".chunks.txt"))) {
+  Deno.test(`recorded stream ${name} survives re-encoding for a Gemini client`, () => {
+    const request = baseRequest({ stream: true });
+    const upstream = decodeSse(geminiCodec.createStreamDecoder(request), [sseBytes(name)]);
+    const reencoded = encode(upstream, true);
+    const again = decodeSse(geminiCodec.createStreamDecoder(request), [reencoded]);
+    assert.deepEqual(
+      withoutCallIds(responseFromEvents(again)),
+      withoutCallIds(responseFromEvents(upstream)),
+    );
+  });
+}
