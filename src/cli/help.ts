@@ -1,0 +1,56 @@
+/** The text of `--help` for plexus and each command. */
+import type { CommandName } from "./args.ts";
+import { VERSION } from "./version.ts";
+
+export const MAIN_HELP =
+  `plexus ${VERSION}: one endpoint for OpenAI, Anthropic, Gemini and local models
+
+Usage:
+  plexus <command> [options]
+
+Commands:
+  serve          start the gateway
+  check-config   validate a config file and print a summary
+
+Options:
+  -h, --help     show this help (or "plexus <command> --help")
+  --version      print the version
+
+The config file is --config FILE, else $PLEXUS_CONFIG, else config/plexus.yaml.
+`;
+
+const SERVE_HELP = `Usage:
+  plexus serve [--config FILE] [--host H] [--port N] [--allow-no-auth]
+
+Start the gateway. Flags override the config file.
+
+Options:
+  -c, --config FILE   config file (default: $PLEXUS_CONFIG, else config/plexus.yaml)
+  --host H            address to listen on (default: server.host, 127.0.0.1)
+  -p, --port N        port to listen on, 0 for any free port (default: server.port, 4000)
+  --allow-no-auth     let every client in without a key (logged as a warning on each start)
+  -h, --help          show this help
+
+When no client key is configured (or every key's variable is unset) and --allow-no-auth is
+not given, a key is generated on first start, kept in {data_dir}/generated-key (mode 0600),
+reused on later starts, and printed in the start-up line.
+Stops cleanly on SIGINT or SIGTERM.
+`;
+
+const CHECK_CONFIG_HELP = `Usage:
+  plexus check-config [--config FILE] [--json]
+
+Validate a config file. A valid file prints a summary (providers, aliases and their targets,
+key names) and exits 0; an invalid one lists every problem, one per line as
+  FILE:LINE:COL  path.to.key  message
+and exits 1.
+
+Options:
+  -c, --config FILE   config file (default: $PLEXUS_CONFIG, else config/plexus.yaml)
+  --json              print {ok, problems, summary} as JSON on stdout
+  -h, --help          show this help
+`;
+
+export function commandHelp(command: CommandName): string {
+  return command === "serve" ? SERVE_HELP : CHECK_CONFIG_HELP;
+}

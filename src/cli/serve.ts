@@ -1,0 +1,113 @@
+/** `plexus serve`: load the config, make sure clients need a key, start the server, stop on a signal. */
+import { formatProblem } from "../config/errors.ts";
+import { ensureGeneratedKey, generatedKeyPath } from "../config/generated_key.ts";
+import { loadConfig } from "../config/load.ts";
+import type { Config } from "../config/types.ts";
+import { startServer } from "../http/server.ts";
+import { configPathFrom, parseCommandArgs, parsePort, SERVE_OPTIONS } from "./args.ts";
+import { commandHelp } from "./help.ts";
+import { countsText } from "./summary.ts";
+import { versionLine } from "./version.ts";
+
+const STOP_SIGNALS: Deno.Signal[] = Deno.build.os === "windows"
+  ? ["SIGINT"]
+  : ["SIGINT", "SIGTERM"];
+
+function urlHost(host: string): string {
+  return host.includes(":") ? `[${host}]` : host;
+}
+
+/** Adds the generated key when the config leaves no way in; returns the note for the start-up line. */
+async function lockByDefault(config: Config): Promise<string> {
+  if (config.allowNoAuth) {
+    console.error("warning: authentication is off (--allow-no-auth): every client is let in");
+    return "";
+  }
+  if (config.keys.length > 0) return "";
+  const secret = await ensureGeneratedKey(config.server.dataDir);
+  config.keys.push({ name: "generated", secret });
+  return ` client key: ${secret} (generated, kept in ${generatedKeyPath(config.server.dataDir)})`;
+}
+
+function waitForStopSignal(): { signal: Promise<Deno.Signal>; dispose(): void } {
+  const listeners: [Deno.Signal, () => void][] = [];
+  let stopping = false;
+  const signal = new Promise<Deno.Signal>((resolve) => {
+    for (const name of STOP_SIGNALS) {
+      const listener = () => {
+        // A second signal while draining means "now".
+        if (stopping) Deno.exit(130);
+        stopping = true;
+        resolve(name);
+      };
+      Deno.addSignalListener(name, listener);
+      listeners.push([name, listener]);
+    }
+  });
+  return {
+    signal,
+    dispose: () =>
+      listeners.forEach(([name, listener]) => Deno.removeSignalListener(name, listener)),
+  };
+}
+
+/** Exit code: 0 after a clean stop, 1 when the config is invalid or the server cannot start. */
+export async function runServe(args: string[], env: Record<string, string>): Promise<number> {
+  const flags = parseCommandArgs("serve", SERVE_OPTIONS, args);
+  if (flags.help) {
+    console.log(commandHelp("serve"));
+    return 0;
+  }
+  const port = flags.port === undefined ? undefined : parsePort(flags.port, "serve");
+  const path = configPathFrom(flags.config, env.PLEXUS_CONFIG);
+  const result = await loadConfig(path, env);
+  if (!result.ok) {
+    for (const problem of result.problems) console.error(formatProblem(problem));
+    console.error(`plexus cannot start: ${path} has ${result.problems.length} problem(s)`);
+    return 1;
+  }
+  const config = result.config;
+  if (flags.host !== undefined) config.server.host = flags.host;
+  if (port !== undefined) config.server.port = port;
+  config.allowNoAuth = flags["allow-no-auth"] === true;
+
+  for (const warning of config.warnings) console.error(`warning: ${warning}`);
+  const keyNote = await lockByDefault(config);
+
+  const stop = waitForStopSignal();
+  let running;
+  try {
+    running = await startServer(config, {
+      onListen: ({ hostname, port }) =>
+        console.log(
+          `${versionLine()} listening on http://${urlHost(hostname)}:${port} (${
+            countsText(config)
+          })${keyNote}`,
+        ),
+    });
+  } catch (error) {
+    stop.dispose();
+    const reason = error instanceof Error ? error.message : String(error);
+    console.error(
+      `plexus cannot listen on ${config.server.host}:${config.server.port}: ${reason}`,
+    );
+    return 1;
+  }
+
+  const outcome = await Promise.race([
+    stop.signal,
+    running.finished.then(() => "finished" as const),
+  ]);
+  if (outcome !== "finished") {
+    console.log(`plexus received ${outcome}, finishing in-flight requests`);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, config.server.shutdownGraceMs);
+    });
+    await Promise.race([running.shutdown(), grace]);
+    clearTimeout(timer);
+  }
+  stop.dispose();
+  console.log("plexus stopped");
+  return 0;
+}
