@@ -1,0 +1,308 @@
+/**
+ * `make bench`: starts the fake upstream and the gateway as their own processes (pinned to
+ * separate cores when `taskset` exists), drives every scenario with a real load generator, and
+ * prints one table; the run is saved as JSON under `bench/results/`. See bench/README.md.
+ */
+import { chooseLoadTool, type LoadTool, medianTtfbMs, runLoad } from "./load.ts";
+import {
+  clockTicksPerSecond,
+  cpuMicrosPerRequest,
+  readCpuTicks,
+  readMemory,
+  resetPeakRss,
+} from "./proc.ts";
+import { freePort, hasCommand, pinSelf, start, type Started, waitUntilUp } from "./processes.ts";
+import { formatTable, type ScenarioResult, withBaseline } from "./report.ts";
+import {
+  allScenarios,
+  baselineOf,
+  CLIENT_KEY,
+  gatewayConfig,
+  modelFor,
+  PATHS,
+  requestBody,
+  type Scenario,
+} from "./scenarios.ts";
+import { runSoak, type SoakResult } from "./soak.ts";
+import { profileSummary } from "./profile.ts";
+import { STREAM_CHUNKS, WORDS } from "./canned.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const RESULTS_DIR = `${ROOT}bench/results`;
+
+interface Settings {
+  seconds: number;
+  warmUpSeconds: number;
+  connections: number;
+  ttfbCount: number;
+  /** Only scenarios whose name contains this. */
+  only?: string;
+  soakSeconds: number;
+  soakAborts: number;
+  profile: boolean;
+}
+
+function envNumber(name: string, fallback: number): number {
+  const raw = Deno.env.get(name);
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0`);
+  return value;
+}
+
+function settingsFromEnv(): Settings {
+  return {
+    seconds: envNumber("BENCH_DURATION", 8),
+    warmUpSeconds: envNumber("BENCH_WARMUP", 3),
+    connections: envNumber("BENCH_CONNECTIONS", 32),
+    ttfbCount: envNumber("BENCH_TTFB_REQUESTS", 200),
+    only: Deno.env.get("BENCH_ONLY") || undefined,
+    soakSeconds: envNumber("BENCH_SOAK", 0),
+    soakAborts: envNumber("BENCH_SOAK_ABORTS", 10_000),
+    profile: Deno.env.get("BENCH_PROFILE") === "1",
+  };
+}
+
+interface Cores {
+  load?: number;
+  upstream?: number;
+  gateway?: number;
+}
+
+interface Harness {
+  upstream: Started;
+  upstreamUrl: string;
+  gateway: Started;
+  gatewayUrl: string;
+  tool: LoadTool;
+  cores: Cores;
+  ticksPerSecond: number;
+}
+
+async function upstreamStats(harness: Harness, action: "_stats" | "_reset") {
+  const response = await fetch(`${harness.upstreamUrl}/${action}`);
+  const stats: unknown = await response.json();
+  const connections = (stats as { connections?: unknown }).connections;
+  return { connections: typeof connections === "number" ? connections : undefined };
+}
+
+/** One request checked by eye before timing: a wrong answer must not be measured as a fast one. */
+async function preflight(url: string, body: string, headers: Record<string, string>) {
+  const response = await fetch(url, { method: "POST", headers, body });
+  const text = await response.text();
+  const lastWord = WORDS[STREAM_CHUNKS - 1].trim();
+  if (!response.ok || !text.includes(lastWord)) {
+    throw new Error(`${url} answered ${response.status} without the canned text: ${text}`);
+  }
+}
+
+async function measure(harness: Harness, scenario: Scenario, s: Settings) {
+  const base = scenario.direct ? harness.upstreamUrl : harness.gatewayUrl;
+  const url = `${base}${PATHS[scenario.apiIn]}`;
+  const body = requestBody(scenario.apiIn, modelFor(scenario), scenario.stream);
+  const authorization = scenario.direct ? undefined : `Bearer ${CLIENT_KEY}`;
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "anthropic-version": "2023-06-01",
+    ...(authorization === undefined ? {} : { authorization }),
+  };
+  const measured = scenario.direct ? harness.upstream : harness.gateway;
+  await preflight(url, body, headers);
+
+  const peakReset = resetPeakRss(measured.pid);
+  const load = {
+    url,
+    body,
+    authorization,
+    connections: s.connections,
+    core: harness.cores.load,
+  };
+  if (s.warmUpSeconds > 0) await runLoad(harness.tool, { ...load, seconds: s.warmUpSeconds });
+  // Counted over the timed run only: the warm-up's wrk has its own connections.
+  await upstreamStats(harness, "_reset");
+  const ticksBefore = readCpuTicks(measured.pid);
+  const summary = await runLoad(harness.tool, { ...load, seconds: s.seconds });
+  const ticksAfter = readCpuTicks(measured.pid);
+  const memory = readMemory(measured.pid);
+  const { connections } = await upstreamStats(harness, "_stats");
+  const ttfbMs = s.ttfbCount > 0 ? await medianTtfbMs(url, body, headers, s.ttfbCount) : undefined;
+
+  const result: ScenarioResult = {
+    name: scenario.name,
+    direct: scenario.direct,
+    requests: summary.requests,
+    rps: summary.requests / (summary.durationUs / 1e6),
+    p50Ms: summary.p50Us / 1000,
+    p99Ms: summary.p99Us / 1000,
+    ttfbMs,
+    cpuUsPerRequest: cpuMicrosPerRequest(
+      ticksBefore,
+      ticksAfter,
+      harness.ticksPerSecond,
+      summary.requests,
+    ),
+    peakRssMb: memory.peakKb === undefined ? undefined : memory.peakKb / 1024,
+    errors: summary.errors,
+    upstreamConnections: connections,
+  };
+  return { result, peakReset };
+}
+
+async function machine() {
+  let cpu = "unknown";
+  try {
+    const info = await Deno.readTextFile("/proc/cpuinfo");
+    cpu = info.match(/^model name\s*:\s*(.+)$/m)?.[1] ?? cpu;
+  } catch {
+    // Not Linux.
+  }
+  return {
+    cpu,
+    cores: navigator.hardwareConcurrency,
+    memoryGb: Math.round(Deno.systemMemoryInfo().total / 2 ** 30),
+    os: `${Deno.build.os} ${Deno.osRelease()}`,
+    deno: Deno.version.deno,
+  };
+}
+
+async function startHarness(s: Settings, workDir: string): Promise<Harness> {
+  const pinning = await hasCommand("taskset") && navigator.hardwareConcurrency >= 2;
+  const cores: Cores = pinning ? { load: 0, upstream: 0, gateway: 1 } : {};
+  if (pinning) await pinSelf(0);
+  const tool = await chooseLoadTool();
+  const deno = Deno.execPath();
+
+  const upstreamPort = freePort();
+  const upstream = start(
+    deno,
+    ["run", "-A", `${ROOT}bench/fake_upstream.ts`, String(upstreamPort)],
+    {
+      core: cores.upstream,
+    },
+  );
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
+  await waitUntilUp(`${upstreamUrl}/_stats`, upstream);
+
+  const gatewayPort = freePort();
+  const configPath = `${workDir}/plexus-bench.yaml`;
+  await Deno.writeTextFile(configPath, gatewayConfig(gatewayPort, upstreamPort, `${workDir}/data`));
+  const v8 = s.profile ? ["--v8-flags=--prof"] : [];
+  const gateway = start(deno, [
+    "run",
+    "-A",
+    ...v8,
+    `${ROOT}main.ts`,
+    "serve",
+    "--config",
+    configPath,
+  ], {
+    core: cores.gateway,
+    cwd: workDir,
+  });
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  await waitUntilUp(`${gatewayUrl}/health`, gateway);
+  return {
+    upstream,
+    upstreamUrl,
+    gateway,
+    gatewayUrl,
+    tool,
+    cores,
+    ticksPerSecond: await clockTicksPerSecond(),
+  };
+}
+
+function withBaselines(results: ScenarioResult[], scenarios: Scenario[]): ScenarioResult[] {
+  return results.map((row, i) => {
+    const baseline = baselineOf(scenarios[i], scenarios);
+    const baseRow = baseline && results.find((r) => r.name === baseline.name);
+    return baseRow === undefined || row.direct ? row : withBaseline(row, baseRow);
+  });
+}
+
+async function main() {
+  const s = settingsFromEnv();
+  const workDir = await Deno.makeTempDir({ prefix: "plexus-bench-" });
+  const harness = await startHarness(s, workDir);
+  const all = allScenarios();
+  const scenarios = all.filter((sc) =>
+    s.only === undefined || sc.name.includes(s.only) ||
+    // A selected gateway scenario keeps its baseline.
+    all.some((g) => g.name.includes(s.only ?? "") && baselineOf(g, all)?.name === sc.name)
+  );
+  const pinned = harness.cores.gateway === undefined
+    ? "no pinning"
+    : "gateway on core 1, rest on core 0";
+  console.error(
+    `bench: ${scenarios.length} scenarios, ${s.connections} connections, ` +
+      `${s.warmUpSeconds}s warm-up + ${s.seconds}s each, load by ${harness.tool}, ${pinned}`,
+  );
+
+  let soak: SoakResult | undefined;
+  const measured: ScenarioResult[] = [];
+  let peakResettable = true;
+  try {
+    for (const scenario of scenarios) {
+      console.error(`bench: ${scenario.name}`);
+      const { result, peakReset } = await measure(harness, scenario, s);
+      peakResettable &&= peakReset;
+      measured.push(result);
+    }
+    if (s.soakSeconds > 0) {
+      soak = await runSoak({
+        gatewayUrl: harness.gatewayUrl,
+        gatewayPid: harness.gateway.pid,
+        tool: harness.tool,
+        seconds: s.soakSeconds,
+        aborts: s.soakAborts,
+        connections: s.connections,
+        core: harness.cores.load,
+      });
+    }
+  } finally {
+    await harness.gateway.stop();
+    await harness.upstream.stop();
+  }
+
+  const results = withBaselines(measured, scenarios);
+  const table = formatTable(results);
+  console.log(table);
+  if (!peakResettable) {
+    console.log("(peak RSS is the process's lifetime peak: /proc clear_refs refused)");
+  }
+  if (soak !== undefined) console.log(soakText(soak));
+
+  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+  await Deno.mkdir(RESULTS_DIR, { recursive: true });
+  let profile: string | undefined;
+  if (s.profile) {
+    profile = await profileSummary(workDir);
+    await Deno.writeTextFile(`${RESULTS_DIR}/${stamp}-profile.txt`, profile);
+    console.log(
+      `\nprofile (top of the bottom-up view):\n${profile.split("\n").slice(0, 60).join("\n")}`,
+    );
+  }
+  const record = {
+    date: new Date().toISOString(),
+    machine: await machine(),
+    settings: s,
+    loadTool: harness.tool,
+    pinning: harness.cores,
+    scenarios: results,
+    soak,
+    table,
+  };
+  const path = `${RESULTS_DIR}/${stamp}.json`;
+  await Deno.writeTextFile(path, JSON.stringify(record, null, 2) + "\n");
+  console.log(`\nsaved ${path.slice(ROOT.length)} (load: ${harness.tool}; ${pinned})`);
+  await Deno.remove(workDir, { recursive: true }).catch(() => {});
+}
+
+function soakText(soak: SoakResult): string {
+  const growth = soak.rssGrowthPercent === undefined ? "-" : `${soak.rssGrowthPercent.toFixed(1)}%`;
+  return `soak ${soak.seconds}s: ${soak.requests} requests (${soak.errors} errors), ` +
+    `${soak.aborted} client-aborted streams; RSS ${soak.firstRssMb.toFixed(1)} → ` +
+    `${soak.lastRssMb.toFixed(1)} MB (growth ${growth}), peak ${soak.peakRssMb.toFixed(1)} MB`;
+}
+
+if (import.meta.main) await main();
