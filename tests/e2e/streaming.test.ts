@@ -1,0 +1,103 @@
+/**
+ * Streams are never buffered: a client sees the first words while the upstream is still
+ * generating, and a client that leaves cancels the upstream request at once.
+ */
+import assert from "node:assert/strict";
+import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
+import { TEST_KEY, testConfig } from "../support/config.ts";
+import { startFakeUpstream } from "../support/fake_upstream.ts";
+import { startGateway } from "../support/gateway.ts";
+
+const BASE_PATH: Record<ApiName, string> = {
+  chat: "/v1",
+  messages: "",
+  responses: "/v1",
+  gemini: "/v1beta",
+};
+
+/** Upstream frames up to and including the first text delta of the fake's canned answer. */
+const FRAMES_TO_FIRST_TEXT: Record<ApiName, number> = {
+  chat: 2,
+  messages: 4,
+  responses: 5,
+  gemini: 1,
+};
+
+function streamRequest(api: ApiName, model: string): { path: string; body: unknown } {
+  switch (api) {
+    case "chat":
+      return {
+        path: "/v1/chat/completions",
+        body: { model, stream: true, messages: [{ role: "user", content: "hi" }] },
+      };
+    case "messages":
+      return {
+        path: "/v1/messages",
+        body: { model, stream: true, max_tokens: 50, messages: [{ role: "user", content: "hi" }] },
+      };
+    case "responses":
+      return { path: "/v1/responses", body: { model, stream: true, input: "hi" } };
+    case "gemini":
+      return {
+        path: `/v1beta/models/${model}:streamGenerateContent?alt=sse`,
+        body: { contents: [{ role: "user", parts: [{ text: "hi" }] }] },
+      };
+  }
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+Deno.test("the first words reach the client while the upstream stalls, and leaving cancels it", async (t) => {
+  const fake = await startFakeUpstream();
+  const providers = Object.fromEntries(
+    API_NAMES.map((api) => [`p_${api}`, {
+      api,
+      baseUrl: fake.url + BASE_PATH[api],
+      models: ["m"],
+    }]),
+  );
+  const gateway = await startGateway(testConfig(providers));
+  try {
+    for (const client of API_NAMES) {
+      for (const provider of API_NAMES) {
+        await t.step(`${client} client, ${provider} provider`, async () => {
+          fake.reset();
+          fake.enqueue({ kind: "hang_mid_stream", afterFrames: FRAMES_TO_FIRST_TEXT[provider] });
+          const { path, body } = streamRequest(client, `p_${provider}/m`);
+          const response = await fetch(gateway.url + path, {
+            method: "POST",
+            headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+            body: JSON.stringify(body),
+          });
+          assert.equal(response.status, 200);
+          const reader = response.body!.getReader();
+          const decoder = new TextDecoder();
+          let seen = "";
+          const deadline = Date.now() + 3000;
+          while (!seen.includes("Hello") && Date.now() < deadline) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            seen += decoder.decode(value, { stream: true });
+          }
+          assert.ok(seen.includes("Hello"), `first text delta arrived: ${seen.slice(0, 300)}`);
+          await reader.cancel();
+          await waitFor(() => fake.aborted === 1, "the upstream to see the client leave");
+        });
+      }
+    }
+    await t.step("each abandoned stream is logged as a client abort", async () => {
+      const records = await gateway.waitForRecords(16);
+      assert.ok(records.every((r) => r.status === 499 && r.error?.kind === "client_aborted"));
+      assert.ok(records.every((r) => r.ttftMs !== undefined), "first-token time was measured");
+    });
+  } finally {
+    await gateway.close();
+    await fake.close();
+  }
+});
