@@ -35,8 +35,8 @@ interface Settings {
   warmUpSeconds: number;
   connections: number;
   ttfbCount: number;
-  /** Only scenarios whose name contains this. */
-  only?: string;
+  /** Only these scenarios (exact names, `BENCH_ONLY` comma-separated), plus their baselines. */
+  only?: string[];
   soakSeconds: number;
   soakAborts: number;
   profile: boolean;
@@ -56,7 +56,7 @@ function settingsFromEnv(): Settings {
     warmUpSeconds: envNumber("BENCH_WARMUP", 3),
     connections: envNumber("BENCH_CONNECTIONS", 32),
     ttfbCount: envNumber("BENCH_TTFB_REQUESTS", 200),
-    only: Deno.env.get("BENCH_ONLY") || undefined,
+    only: Deno.env.get("BENCH_ONLY")?.split(",").map((name) => name.trim()).filter((n) => n),
     soakSeconds: envNumber("BENCH_SOAK", 0),
     soakAborts: envNumber("BENCH_SOAK_ABORTS", 10_000),
     profile: Deno.env.get("BENCH_PROFILE") === "1",
@@ -225,10 +225,11 @@ async function main() {
   const workDir = await Deno.makeTempDir({ prefix: "plexus-bench-" });
   const harness = await startHarness(s, workDir);
   const all = allScenarios();
+  const wanted = s.only === undefined || s.only.length === 0
+    ? all
+    : all.filter((sc) => s.only?.includes(sc.name));
   const scenarios = all.filter((sc) =>
-    s.only === undefined || sc.name.includes(s.only) ||
-    // A selected gateway scenario keeps its baseline.
-    all.some((g) => g.name.includes(s.only ?? "") && baselineOf(g, all)?.name === sc.name)
+    wanted.includes(sc) || wanted.some((g) => baselineOf(g, all)?.name === sc.name)
   );
   const pinned = harness.cores.gateway === undefined
     ? "no pinning"
