@@ -100,12 +100,8 @@ export async function runServe(args: string[], env: Record<string, string>): Pro
   ]);
   if (outcome !== "finished") {
     console.log(`plexus received ${outcome}, finishing in-flight requests`);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const grace = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, config.server.shutdownGraceMs);
-    });
-    await Promise.race([running.shutdown(), grace]);
-    clearTimeout(timer);
+    // shutdown() itself bounds the wait by server.shutdownGraceMs, then saves state.
+    await running.shutdown();
   }
   stop.dispose();
   console.log("plexus stopped");

@@ -24,14 +24,18 @@ import { type Candidate, resolveModel } from "../routing/resolve.ts";
 import type { Random, SelectionStats } from "../routing/selectors.ts";
 import {
   ClientAbortedError,
+  GatewayStoppingError,
   type OpenCall,
   openUpstream,
+  type UpstreamOutcome,
+  type UpstreamRequest,
   UpstreamTimeoutError,
 } from "../upstream/call.ts";
 import {
   type AttemptFailure,
   badResponseFailure,
   failureForStatus,
+  redactSecrets,
   retryAfterFromHeaders,
 } from "../upstream/failure.ts";
 import type { RequestRecord, UsageSink } from "../usage/record.ts";
@@ -48,6 +52,8 @@ export interface Gateway {
   usage: UsageSink;
   stats?: SelectionStats;
   random?: Random;
+  /** Aborts when shutdown stops waiting for in-flight requests: they end with an error. */
+  stopSignal?: AbortSignal;
 }
 
 export interface GenerationInput {
@@ -151,8 +157,8 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
     // Gemini JSON-array streams are always re-encoded: upstream calls use SSE.
     const passThrough = provider.api === input.apiIn &&
       !(input.apiIn === "gemini" && unified.stream && input.sse !== true);
-    const attemptStart = Date.now();
-    const failed = (failure: AttemptFailure) => {
+    let attemptStart = Date.now();
+    const noteAttempt = (failure: AttemptFailure) => {
       record.attempts.push({
         provider: candidate.provider,
         model: candidate.model,
@@ -160,13 +166,16 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
         reason: failure.message,
         ms: Date.now() - attemptStart,
       });
+    };
+    const failed = (failure: AttemptFailure) => {
+      noteAttempt(failure);
       failures.push({ candidate, failure });
       gw.health.reportFailure(candidate.provider, candidate.model, failure, Date.now());
     };
 
     let call: OpenCall;
     try {
-      const outcome = await openUpstream({
+      const upstreamRequest: UpstreamRequest = {
         url: outCodec.upstreamUrl(provider.baseUrl, candidate.model, unified.stream),
         headers: upstreamHeaders(outCodec, provider, input),
         body: JSON.stringify(
@@ -177,7 +186,15 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
         ),
         timeouts: provider.timeouts,
         clientSignal: input.signal,
-      });
+        stopSignal: gw.stopSignal,
+      };
+      let outcome: UpstreamOutcome = await openUpstream(upstreamRequest);
+      // A reset connection is often a stale pooled socket: one more try at the same target.
+      if (!outcome.ok && outcome.failure.connectionReset && gw.config.retryOnConnectionReset) {
+        noteAttempt(outcome.failure);
+        attemptStart = Date.now();
+        outcome = await openUpstream(upstreamRequest);
+      }
       if (!outcome.ok) {
         failed(outcome.failure);
         continue;
@@ -185,6 +202,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       call = outcome.call;
     } catch (error) {
       if (error instanceof ClientAbortedError) return clientGone(complete);
+      if (error instanceof GatewayStoppingError) return fail(stoppingError());
       if (error instanceof GatewayError) return fail(error);
       throw error;
     }
@@ -197,7 +215,9 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       } catch {
         // The error body is a courtesy; its status already says what happened.
       }
-      const message = outCodec.upstreamErrorMessage(status, text);
+      const message = redactSecrets(outCodec.upstreamErrorMessage(status, text), [
+        provider.apiKey,
+      ]);
       const failure = failureForStatus(
         status,
         message,
@@ -229,6 +249,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       const answered = await answerWhole(attempt, unified, encodeContext, record, headers);
       if ("failure" in answered) {
         if (input.signal.aborted) return clientGone(complete);
+        if (gw.stopSignal?.aborted) return fail(stoppingError());
         failed(answered.failure);
         continue;
       }
@@ -236,8 +257,20 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       complete(200);
       return answered.response;
     }
+    // Nothing has gone to the client yet: a stream that breaks before its first chunk can
+    // still fall back to the next target.
+    let first: Uint8Array | undefined;
+    try {
+      first = await call.read();
+    } catch (error) {
+      call.abort();
+      if (input.signal.aborted) return clientGone(complete);
+      if (error instanceof GatewayStoppingError) return fail(stoppingError());
+      failed(streamFailure(error));
+      continue;
+    }
     gw.health.reportSuccess(candidate.provider, candidate.model, Date.now());
-    return answerStream(attempt, unified, encodeContext, record, headers, complete, gw);
+    return answerStream(attempt, first, unified, encodeContext, record, headers, complete, gw);
   }
 
   return fail(allTargetsFailedError(unified.model, failures));
@@ -318,8 +351,25 @@ async function answerWhole(
   };
 }
 
+function stoppingError(): GatewayError {
+  return new GatewayError(
+    "unavailable",
+    "The gateway is shutting down and could not finish this request in its grace period.",
+  );
+}
+
 /** The status and kind a mid-body failure stands for. */
 function streamFailure(error: unknown): AttemptFailure {
+  if (error instanceof GatewayStoppingError) {
+    return {
+      reason: "connection",
+      status: 503,
+      kind: "unavailable",
+      message: stoppingError().message,
+      fallback: false,
+      providerWide: false,
+    };
+  }
   if (error instanceof UpstreamTimeoutError) {
     return {
       reason: "timeout",
@@ -346,6 +396,7 @@ const CONTENT_EVENTS = new Set<StreamEvent["type"]>([
  */
 function answerStream(
   attempt: Attempt,
+  firstChunk: Uint8Array | undefined,
   unified: UnifiedRequest,
   encodeContext: EncodeContext,
   record: RequestRecord,
@@ -361,6 +412,14 @@ function answerStream(
   const textEncoder = new TextEncoder();
   let usage: Usage | undefined;
   let upstreamError: RequestRecord["error"];
+  let peeked: { chunk: Uint8Array | undefined } | undefined = { chunk: firstChunk };
+  const nextChunk = (): Promise<Uint8Array | undefined> => {
+    if (peeked === undefined) return call.read();
+    const { chunk } = peeked;
+    peeked = undefined;
+    return Promise.resolve(chunk);
+  };
+  const frames = new FrameBoundary();
 
   const observe = (event: StreamEvent) => {
     if (event.type === "usage") usage = mergeUsage(usage, event.usage);
@@ -403,8 +462,10 @@ function answerStream(
     async pull(controller) {
       try {
         for (;;) {
-          const chunk = await call.read();
+          const chunk = await nextChunk();
           if (chunk === undefined) {
+            const rest = frames.rest();
+            if (rest.byteLength > 0) controller.enqueue(rest);
             let out = "";
             for (const sse of parser.end()) out += translate(decoder.push(sse));
             out += translate(decoder.end());
@@ -416,8 +477,11 @@ function answerStream(
             return;
           }
           if (passThrough) {
-            controller.enqueue(chunk);
             decode(textDecoder.decode(chunk, { stream: true }));
+            // Whole frames only, so an error frame after a break never lands mid-frame.
+            const whole = frames.push(chunk);
+            if (whole.byteLength === 0) continue;
+            controller.enqueue(whole);
             return;
           }
           const out = decode(textDecoder.decode(chunk, { stream: true }));
@@ -429,12 +493,14 @@ function answerStream(
       } catch (error) {
         call.abort();
         const failure = streamFailure(error);
-        gw.health.reportFailure(
-          attempt.candidate.provider,
-          attempt.candidate.model,
-          failure,
-          Date.now(),
-        );
+        if (failure.fallback) {
+          gw.health.reportFailure(
+            attempt.candidate.provider,
+            attempt.candidate.model,
+            failure,
+            Date.now(),
+          );
+        }
         const errorEncoder = encoder ?? inCodec.createStreamEncoder(encodeContext);
         const status = failure.status ?? 502;
         const out = errorEncoder.push({
@@ -475,4 +541,48 @@ export function asGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   console.error("plexus: unexpected error:", error instanceof Error ? error.message : error);
   return new GatewayError("api_error", "Internal error in the gateway.");
+}
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * Splits forwarded SSE bytes at the last frame end (a blank line), holding back a partial
+ * frame until the rest of it arrives (WHATWG HTML, "Server-sent events", event stream
+ * interpretation: a blank line dispatches the event).
+ */
+class FrameBoundary {
+  #held: Uint8Array = new Uint8Array(0);
+
+  /** The bytes up to and including the last complete frame; the rest is kept. */
+  push(chunk: Uint8Array): Uint8Array {
+    const bytes = this.#held.byteLength === 0 ? chunk : joinBytes(this.#held, chunk);
+    const end = lastFrameEnd(bytes);
+    this.#held = bytes.slice(end);
+    return bytes.subarray(0, end);
+  }
+
+  /** Whatever is held when the upstream ended cleanly. */
+  rest(): Uint8Array {
+    const rest = this.#held;
+    this.#held = new Uint8Array(0);
+    return rest;
+  }
+}
+
+/** Index just past the last `\n\n` or `\r\n\r\n`, or 0 when there is none. */
+function lastFrameEnd(bytes: Uint8Array): number {
+  for (let i = bytes.byteLength - 1; i >= 1; i--) {
+    if (bytes[i] !== LF) continue;
+    if (bytes[i - 1] === LF) return i + 1;
+    if (bytes[i - 1] === CR && i >= 2 && bytes[i - 2] === LF) return i + 1;
+  }
+  return 0;
+}
+
+function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
+  return out;
 }

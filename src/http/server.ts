@@ -8,8 +8,12 @@ import { type Gateway, handleGeneration } from "../gateway/dispatch.ts";
 import { errorResponse, jsonResponse } from "../gateway/respond.ts";
 import { ALWAYS_HEALTHY, type TargetHealth } from "../routing/health.ts";
 import type { SelectionStats } from "../routing/selectors.ts";
-import { DISCARD_USAGE, type UsageSink } from "../usage/record.ts";
-import { KeyRing, presentedSecret } from "./auth.ts";
+import { CooldownTracker } from "../state/cooldowns.ts";
+import { healthDetail } from "../state/health_detail.ts";
+import { openPersistedCooldowns, type PersistedCooldowns } from "../state/persisted_cooldowns.ts";
+import { Observability } from "../usage/observability.ts";
+import type { UsageSink } from "../usage/record.ts";
+import { constantTimeEqual, KeyRing, presentedSecret } from "./auth.ts";
 import { listModels } from "./models.ts";
 import { Router } from "./router.ts";
 
@@ -17,29 +21,51 @@ export const VERSION: string = denoJson.version;
 
 export interface ServerOptions {
   onListen?(addr: { hostname: string; port: number }): void;
+  /** Default: cooldowns kept in `{data_dir}/state/cooldowns.json`, restored before listening. */
   health?: TargetHealth;
+  /** Default: the usage log in `{data_dir}/logs/usage/`. Metrics and statistics see it too. */
   usage?: UsageSink;
+  /** Default: rolling statistics per target, fed by finished requests. */
   stats?: SelectionStats;
 }
 
 export interface RunningServer {
   addr: { hostname: string; port: number };
-  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  /**
+   * Stops accepting, lets in-flight requests and streams finish for up to
+   * `server.shutdownGraceMs`, then ends what is left with an error in its dialect, saves the
+   * cooldowns and resolves.
+   */
   shutdown(): Promise<void>;
   finished: Promise<void>;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-export function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+/** After the grace period, how long aborted streams get to send their error frame. */
+const ABORT_DRAIN_MS = 2000;
+
+export async function startServer(
+  config: Config,
+  options: ServerOptions = {},
+): Promise<RunningServer> {
+  const cooldowns: PersistedCooldowns | undefined = options.health === undefined
+    ? await openPersistedCooldowns(config)
+    : undefined;
+  const stopping = new AbortController();
+  const observability = new Observability(config, {
+    usage: options.usage,
+    health: () => gateway.health,
+  });
   const gateway: Gateway = {
     config,
     keys: new KeyRing(config.keys),
-    health: options.health ?? ALWAYS_HEALTHY,
-    usage: options.usage ?? DISCARD_USAGE,
-    stats: options.stats,
+    health: options.health ?? cooldowns?.tracker ?? ALWAYS_HEALTHY,
+    usage: observability.sink,
+    stats: options.stats ?? observability.stats,
+    stopSignal: stopping.signal,
   };
-  const router = buildRouter(gateway);
+  const router = buildRouter(gateway, observability);
   const startedAt = Date.now();
 
   let listening: (addr: { hostname: string; port: number }) => void = () => {};
@@ -65,11 +91,30 @@ export function startServer(config: Config, options: ServerOptions = {}): Promis
     };
     return route(router, request, url, context);
   });
-  return listened.then((addr) => ({
-    addr,
-    shutdown: () => server.shutdown(),
-    finished: server.finished,
-  }));
+  let stopped: Promise<void> | undefined;
+  const shutdown = (): Promise<void> =>
+    stopped ??= drain(server, stopping, config.server.shutdownGraceMs).then(() =>
+      cooldowns?.flush()
+    ).then(() => observability.close());
+  const addr = await listened;
+  return { addr, shutdown, finished: server.finished };
+}
+
+/** Graceful stop: wait for in-flight work up to the grace period, then abort it. */
+async function drain(
+  server: Deno.HttpServer,
+  stopping: AbortController,
+  graceMs: number,
+): Promise<void> {
+  const drained = server.shutdown();
+  const wait = (ms: number) =>
+    new Promise<"late">((resolve) => {
+      const timer = setTimeout(() => resolve("late"), ms);
+      drained.finally(() => clearTimeout(timer));
+    });
+  if (await Promise.race([drained, wait(graceMs)]) !== "late") return;
+  stopping.abort();
+  await Promise.race([drained, wait(ABORT_DRAIN_MS)]);
 }
 
 interface RequestContext {
@@ -133,29 +178,40 @@ export function dialectOf(request: Request, url: URL): Codec {
 const GEMINI_METHOD =
   /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):(generateContent|streamGenerateContent)$/;
 
-function buildRouter(gateway: Gateway): Router<RequestContext> {
+function buildRouter(gateway: Gateway, observability: Observability): Router<RequestContext> {
   const generation =
     (apiIn: ApiName, inbound: (url: URL, params: Record<string, string>) => InboundContext) =>
     (request: Request, url: URL, params: Record<string, string>, context: RequestContext) =>
-      handleGeneration({
-        request,
-        url,
-        apiIn,
-        inbound: inbound(url, params),
-        sse: apiIn === "gemini" ? url.searchParams.get("alt") === "sse" : undefined,
-        requestId: context.requestId,
-        startedAt: context.startedAt,
-        clientIp: context.clientIp,
-        signal: request.signal,
-      }, gateway);
+      observability.track(request, context, () =>
+        handleGeneration({
+          request,
+          url,
+          apiIn,
+          inbound: inbound(url, params),
+          sse: apiIn === "gemini" ? url.searchParams.get("alt") === "sse" : undefined,
+          requestId: context.requestId,
+          startedAt: context.startedAt,
+          clientIp: context.clientIp,
+          signal: request.signal,
+        }, gateway));
 
   return new Router<RequestContext>()
-    .on("GET", "/health", (_request, _url, _params, context) =>
-      jsonResponse({
+    .on("GET", "/metrics", (request, url) => observability.metricsResponse(request, url))
+    .on("GET", "/health", (request, url, _params, context) => {
+      const basic = {
         status: "ok",
         version: VERSION,
         uptime_s: Math.floor((Date.now() - context.serverStartedAt) / 1000),
-      }))
+      };
+      if (url.searchParams.get("detail") !== "true") return jsonResponse(basic);
+      const denied = adminDenied(gateway.config.adminKey, request.headers);
+      if (denied !== undefined) return denied;
+      const health = gateway.health;
+      const state = health instanceof CooldownTracker
+        ? health.snapshot()
+        : { providers: {}, targets: {} };
+      return jsonResponse({ ...basic, ...healthDetail(gateway.config, state, Date.now()) });
+    })
     .on("GET", "/v1/models", (request, url) => {
       const dialect = dialectOf(request, url);
       if (
@@ -181,4 +237,24 @@ function buildRouter(gateway: Gateway): Router<RequestContext> {
         stream: params.method === "streamGenerateContent",
       })),
     );
+}
+
+/** Admin-only views need `Authorization: Bearer <admin_key>` or `x-api-key: <admin_key>`. */
+function adminDenied(adminKey: string | undefined, headers: Headers): Response | undefined {
+  if (adminKey === undefined) {
+    return jsonResponse({
+      error: { message: "Detailed health is disabled: no admin_key is configured." },
+    }, 404);
+  }
+  const authorization = /^Bearer\s+(.+)$/i.exec(headers.get("authorization")?.trim() ?? "");
+  const presented = authorization?.[1].trim() ?? headers.get("x-api-key");
+  const encoder = new TextEncoder();
+  if (
+    presented !== null && constantTimeEqual(encoder.encode(presented), encoder.encode(adminKey))
+  ) {
+    return undefined;
+  }
+  return jsonResponse({
+    error: { message: "Detailed health needs the admin key (Authorization: Bearer <admin_key>)." },
+  }, 401);
 }

@@ -13,6 +13,14 @@ export class ClientAbortedError extends Error {
   }
 }
 
+/** The gateway is shutting down and its grace period is over; not a failure of the provider. */
+export class GatewayStoppingError extends Error {
+  constructor() {
+    super("the gateway is shutting down");
+    this.name = "GatewayStoppingError";
+  }
+}
+
 /** A stream stopped because a time limit passed. */
 export class UpstreamTimeoutError extends Error {
   constructor(readonly limit: "first byte" | "idle" | "total", ms: number) {
@@ -28,6 +36,8 @@ export interface UpstreamRequest {
   timeouts: Timeouts;
   /** Aborts when the client disconnects. */
   clientSignal: AbortSignal;
+  /** Aborts when the gateway stops waiting for in-flight requests at shutdown. */
+  stopSignal?: AbortSignal;
 }
 
 export type UpstreamOutcome =
@@ -42,6 +52,10 @@ export class OpenCall {
   readonly #deadline: number | undefined;
   readonly #clientSignal: AbortSignal;
   readonly #onClientAbort: () => void;
+  readonly #stopSignal: AbortSignal | undefined;
+  /** Rejects with `GatewayStoppingError` when the stop signal fires; raced with every read. */
+  readonly #stopped: Promise<never> | undefined;
+  #onStop: () => void = () => {};
   #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   #closed = false;
 
@@ -52,6 +66,7 @@ export class OpenCall {
     startedAt: number,
     clientSignal: AbortSignal,
     onClientAbort: () => void,
+    stopSignal?: AbortSignal,
   ) {
     this.response = response;
     this.#controller = controller;
@@ -59,6 +74,15 @@ export class OpenCall {
     this.#deadline = timeouts.totalMs === undefined ? undefined : startedAt + timeouts.totalMs;
     this.#clientSignal = clientSignal;
     this.#onClientAbort = onClientAbort;
+    this.#stopSignal = stopSignal;
+    if (stopSignal !== undefined) {
+      this.#stopped = new Promise<never>((_, reject) => {
+        this.#onStop = () => reject(new GatewayStoppingError());
+        if (stopSignal.aborted) this.#onStop();
+        else stopSignal.addEventListener("abort", this.#onStop, { once: true });
+      });
+      this.#stopped.catch(() => {});
+    }
   }
 
   /** Next body chunk; throws `UpstreamTimeoutError` on idle/total timeout, or a network error. */
@@ -67,7 +91,10 @@ export class OpenCall {
       if (this.response.body === null) return undefined;
       this.#reader = this.response.body.getReader();
     }
+    if (this.#stopSignal?.aborted) throw new GatewayStoppingError();
     const reader = this.#reader;
+    const pending: Array<Promise<ReadableStreamReadResult<Uint8Array>>> = [reader.read()];
+    if (this.#stopped !== undefined) pending.push(this.#stopped);
     const idle = this.#timeouts.idleMs;
     const remaining = this.#deadline === undefined ? undefined : this.#deadline - Date.now();
     const limitMs = idle === undefined
@@ -76,7 +103,7 @@ export class OpenCall {
       ? idle
       : Math.min(idle, remaining);
     if (limitMs === undefined) {
-      const { value, done } = await reader.read();
+      const { value, done } = await Promise.race(pending);
       return done ? undefined : value;
     }
     if (limitMs <= 0) throw this.#timeout("total", this.#timeouts.totalMs ?? 0);
@@ -92,7 +119,7 @@ export class OpenCall {
       }, limitMs);
     });
     try {
-      const { value, done } = await Promise.race([reader.read(), timeout]);
+      const { value, done } = await Promise.race([...pending, timeout]);
       return done ? undefined : value;
     } finally {
       clearTimeout(timer);
@@ -115,6 +142,7 @@ export class OpenCall {
     if (this.#closed) return;
     this.#closed = true;
     this.#clientSignal.removeEventListener("abort", this.#onClientAbort);
+    this.#stopSignal?.removeEventListener("abort", this.#onStop);
     this.#controller.abort();
     this.#reader?.cancel().catch(() => {});
   }
@@ -124,6 +152,7 @@ export class OpenCall {
     if (this.#closed) return;
     this.#closed = true;
     this.#clientSignal.removeEventListener("abort", this.#onClientAbort);
+    this.#stopSignal?.removeEventListener("abort", this.#onStop);
   }
 
   #timeout(limit: "idle" | "total", ms: number): UpstreamTimeoutError {
@@ -141,6 +170,9 @@ export async function openUpstream(request: UpstreamRequest): Promise<UpstreamOu
   const controller = new AbortController();
   const onClientAbort = () => controller.abort();
   request.clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  if (request.stopSignal?.aborted) throw new GatewayStoppingError();
+  const onStop = () => controller.abort();
+  request.stopSignal?.addEventListener("abort", onStop, { once: true });
   const startedAt = Date.now();
   const { firstByteMs, connectMs } = request.timeouts;
   const headerLimit = firstByteMs === undefined
@@ -169,29 +201,54 @@ export async function openUpstream(request: UpstreamRequest): Promise<UpstreamOu
         startedAt,
         request.clientSignal,
         onClientAbort,
+        request.stopSignal,
       ),
     };
   } catch (error) {
     request.clientSignal.removeEventListener("abort", onClientAbort);
     if (request.clientSignal.aborted) throw new ClientAbortedError();
+    if (request.stopSignal?.aborted) throw new GatewayStoppingError();
     if (timedOut) {
       return {
         ok: false,
         failure: timeoutFailure(`no response headers within ${headerLimit} ms`),
       };
     }
-    return { ok: false, failure: connectionFailure(describeNetworkError(error)) };
+    const description = describeNetworkError(error);
+    return {
+      ok: false,
+      failure: connectionFailure(description, description === CONNECTION_RESET),
+    };
   } finally {
     clearTimeout(timer);
+    request.stopSignal?.removeEventListener("abort", onStop);
   }
 }
 
-/** A short, secret-free description of a fetch failure. */
+/**
+ * A short, secret-free description of a fetch failure. Deno's `fetch` says only "fetch failed";
+ * the reason is in its `cause` chain ("Connection refused", "dns error", "connection closed
+ * before message completed").
+ */
 export function describeNetworkError(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorChainText(error);
   if (/connection refused|ECONNREFUSED/i.test(text)) return "connection refused";
-  if (/reset|ECONNRESET/i.test(text)) return "connection reset";
+  if (/reset|ECONNRESET|connection closed before message completed/i.test(text)) {
+    return CONNECTION_RESET;
+  }
   if (/dns|lookup|name or service|ENOTFOUND/i.test(text)) return "host name could not be resolved";
   if (/certificate|tls|ssl/i.test(text)) return "TLS error";
   return "connection failed";
+}
+
+export const CONNECTION_RESET = "connection reset";
+
+function errorChainText(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    parts.push(current instanceof Error ? current.message : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(" | ");
 }

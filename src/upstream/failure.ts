@@ -19,6 +19,8 @@ export interface AttemptFailure {
   fallback: boolean;
   /** Affects every model of the provider (bad key, unreachable host). */
   providerWide: boolean;
+  /** The connection was reset before an answer: worth one more try at the same target. */
+  connectionReset?: boolean;
 }
 
 /**
@@ -43,14 +45,19 @@ export function failureForStatus(
   };
 }
 
-export function connectionFailure(message: string): AttemptFailure {
+/**
+ * Refused connections, DNS and TLS failures affect the whole provider; a reset connection is
+ * one broken exchange, so it cools only the target (and may be retried once).
+ */
+export function connectionFailure(message: string, reset = false): AttemptFailure {
   return {
     reason: "connection",
     status: 502,
     kind: "bad_gateway",
     message,
     fallback: true,
-    providerWide: true,
+    providerWide: !reset,
+    connectionReset: reset || undefined,
   };
 }
 
@@ -117,4 +124,19 @@ export function parseDuration(text: string): number | undefined {
     total += m[2] === "h" ? n * 3_600_000 : m[2] === "m" ? n * 60_000 : m[2] === "s" ? n * 1000 : n;
   }
   return matched ? total : undefined;
+}
+
+const KEY_LIKE =
+  /\b(?:sk-[A-Za-z0-9_*-]{6,}|AIza[A-Za-z0-9_-]{10,}|[A-Za-z0-9_-]{0,8}\*{3,}[A-Za-z0-9_-]{0,8})/g;
+
+/**
+ * An upstream error message with Plexus's upstream credentials taken out: providers echo
+ * (parts of) a rejected key, and that message may reach the client.
+ */
+export function redactSecrets(message: string, secrets: Array<string | undefined>): string {
+  let out = message;
+  for (const secret of secrets) {
+    if (secret !== undefined && secret.length >= 4) out = out.split(secret).join("[redacted]");
+  }
+  return out.replace(KEY_LIKE, "[redacted]");
 }
