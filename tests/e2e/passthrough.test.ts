@@ -1,0 +1,105 @@
+/**
+ * Same API in and out: the client's request reaches the provider with only the model replaced,
+ * and the provider's answer reaches the client byte for byte, quirks and unknown fields included.
+ */
+import assert from "node:assert/strict";
+import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
+import { TEST_KEY, testConfig } from "../support/config.ts";
+import { startFakeUpstream } from "../support/fake_upstream.ts";
+import {
+  fixtureFiles,
+  readFixtureLines,
+  readFixtureText,
+  sseFramesForLines,
+} from "../support/fixtures.ts";
+import { startGateway } from "../support/gateway.ts";
+
+const BASE_PATH: Record<ApiName, string> = {
+  chat: "/v1",
+  messages: "",
+  responses: "/v1",
+  gemini: "/v1beta",
+};
+
+function requestFor(
+  api: ApiName,
+  stream: boolean,
+): { path: string; body: Record<string, unknown> } {
+  const extra = { x_unknown_field: { kept: true } };
+  switch (api) {
+    case "chat":
+      return {
+        path: "/v1/chat/completions",
+        body: {
+          model: "up/m",
+          stream,
+          ...(stream ? { stream_options: { include_usage: true } } : {}),
+          messages: [{ role: "user", content: "hi" }],
+          ...extra,
+        },
+      };
+    case "messages":
+      return {
+        path: "/v1/messages",
+        body: {
+          model: "up/m",
+          stream,
+          max_tokens: 64,
+          messages: [{ role: "user", content: "hi" }],
+          ...extra,
+        },
+      };
+    case "responses":
+      return { path: "/v1/responses", body: { model: "up/m", stream, input: "hi", ...extra } };
+    case "gemini":
+      return {
+        path: stream
+          ? "/v1beta/models/up/m:streamGenerateContent?alt=sse"
+          : "/v1beta/models/up/m:generateContent",
+        body: { contents: [{ role: "user", parts: [{ text: "hi" }] }], ...extra },
+      };
+  }
+}
+
+for (const api of API_NAMES) {
+  Deno.test(`${api} → ${api} passes recorded answers through byte for byte`, async (t) => {
+    const fake = await startFakeUpstream();
+    const gateway = await startGateway(
+      testConfig({ up: { api, baseUrl: fake.url + BASE_PATH[api], models: ["m"] } }),
+    );
+    try {
+      for (const file of fixtureFiles(api)) {
+        const stream = file.endsWith(".chunks.txt");
+        if (!stream && readFixtureText(file).includes('"error"')) continue;
+        await t.step(file, async () => {
+          fake.reset();
+          fake.enqueue({ kind: "fixture", file, splitMidLine: true });
+          const { path, body } = requestFor(api, stream);
+          const response = await fetch(gateway.url + path, {
+            method: "POST",
+            headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+            body: JSON.stringify(body),
+          });
+          const text = await response.text();
+          assert.equal(response.status, 200, text.slice(0, 200));
+          const expected = stream
+            ? sseFramesForLines(api, readFixtureLines(file)).join("")
+            : JSON.stringify(JSON.parse(readFixtureText(file)));
+          assert.equal(text, expected);
+
+          const received = fake.lastRequest(api)!;
+          const sent = received.body as Record<string, unknown>;
+          assert.deepEqual(
+            sent.x_unknown_field,
+            { kept: true },
+            "unknown fields reach the provider",
+          );
+          if (api !== "gemini") assert.equal(sent.model, "m");
+        });
+      }
+    } finally {
+      await gateway.close();
+      await fake.close();
+    }
+  });
+}
