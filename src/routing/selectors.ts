@@ -8,8 +8,11 @@ import type { AliasTarget, SelectorName } from "../config/types.ts";
 export interface SelectionStats {
   /** Typical latency of a target in ms, when measured. */
   latencyMs(provider: string, model: string): number | undefined;
-  /** Estimated USD cost of this request on a target, when priced. */
-  estimatedCost(provider: string, model: string): number | undefined;
+  /**
+   * Estimated USD cost of this request on a target, when priced. `inputTokens` is the request's
+   * estimated prompt size, when the caller knows it.
+   */
+  estimatedCost(provider: string, model: string, inputTokens?: number): number | undefined;
 }
 
 export const NO_STATS: SelectionStats = {
@@ -65,6 +68,7 @@ export function orderTargets(
   targets: readonly AliasTarget[],
   stats: SelectionStats = NO_STATS,
   random: Random = Math.random,
+  estimatedInputTokens?: number,
 ): AliasTarget[] {
   switch (selector) {
     case "random":
@@ -76,6 +80,9 @@ export function orderTargets(
     case "lowest_latency":
       return byMeasure(targets, (t) => stats.latencyMs(t.provider, t.model));
     case "lowest_cost":
-      return byMeasure(targets, (t) => stats.estimatedCost(t.provider, t.model));
+      return byMeasure(
+        targets,
+        (t) => stats.estimatedCost(t.provider, t.model, estimatedInputTokens),
+      );
   }
 }
