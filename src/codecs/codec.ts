@@ -90,4 +90,15 @@ export interface Codec {
   // ---- same API in and out -----------------------------------------------------------------
   /** Pass-through: the client's raw body with only the model replaced (Gemini: unchanged). */
   withModel(body: Record<string, unknown>, model: string): Record<string, unknown>;
+  /**
+   * Pass-through streams, optional: ask the upstream for what Plexus must log (usage) when the
+   * client did not, and say which events exist only for Plexus so the client never sees them.
+   * Undefined when the body already asks for everything.
+   */
+  streamUsageRequest?(body: Record<string, unknown>): HiddenUsage | undefined;
+}
+
+export interface HiddenUsage {
+  body: Record<string, unknown>;
+  isHidden(event: SseEvent): boolean;
 }

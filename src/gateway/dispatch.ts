@@ -6,7 +6,7 @@
  * A target may be abandoned only before the client got its first byte. After that, an upstream
  * failure ends the stream with an error in the client's dialect.
  */
-import type { Codec, EncodeContext, InboundContext } from "../codecs/codec.ts";
+import type { Codec, EncodeContext, InboundContext, SseEvent } from "../codecs/codec.ts";
 import { CODECS } from "../codecs/registry.ts";
 import {
   type ApiName,
@@ -18,7 +18,7 @@ import {
 import type { Config, ProviderConfig } from "../config/types.ts";
 import type { KeyRing } from "../http/auth.ts";
 import { presentedSecret } from "../http/auth.ts";
-import { SseParser } from "../http/sse.ts";
+import { sseFrame, SseParser } from "../http/sse.ts";
 import type { TargetHealth } from "../routing/health.ts";
 import { type Candidate, resolveModel } from "../routing/resolve.ts";
 import type { Random, SelectionStats } from "../routing/selectors.ts";
@@ -173,17 +173,23 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       gw.health.reportFailure(candidate.provider, candidate.model, failure, Date.now());
     };
 
+    let upstreamBody = passThrough
+      ? outCodec.withModel(raw, candidate.model)
+      : outCodec.fromUnifiedRequest(unified, {
+        model: candidate.model,
+        defaultMaxTokens: provider.defaultMaxTokens,
+      });
+    const hiddenUsage = passThrough && unified.stream
+      ? outCodec.streamUsageRequest?.(upstreamBody)
+      : undefined;
+    if (hiddenUsage !== undefined) upstreamBody = hiddenUsage.body;
+
     let call: OpenCall;
     try {
       const upstreamRequest: UpstreamRequest = {
         url: outCodec.upstreamUrl(provider.baseUrl, candidate.model, unified.stream),
         headers: upstreamHeaders(outCodec, provider, input),
-        body: JSON.stringify(
-          passThrough ? outCodec.withModel(raw, candidate.model) : outCodec.fromUnifiedRequest(
-            unified,
-            { model: candidate.model, defaultMaxTokens: provider.defaultMaxTokens },
-          ),
-        ),
+        body: JSON.stringify(upstreamBody),
         timeouts: provider.timeouts,
         clientSignal: input.signal,
         stopSignal: gw.stopSignal,
@@ -243,7 +249,15 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
     record.provider = candidate.provider;
     record.model = candidate.model;
     record.apiOut = provider.api;
-    const attempt = { outCodec, inCodec, passThrough, call, attemptStart, candidate };
+    const attempt: Attempt = {
+      outCodec,
+      inCodec,
+      passThrough,
+      isHidden: hiddenUsage?.isHidden,
+      call,
+      attemptStart,
+      candidate,
+    };
 
     if (!unified.stream) {
       const answered = await answerWhole(attempt, unified, encodeContext, record, headers);
@@ -280,6 +294,8 @@ interface Attempt {
   outCodec: Codec;
   inCodec: Codec;
   passThrough: boolean;
+  /** Pass-through events only Plexus asked for; re-framed without them. */
+  isHidden?: (event: SseEvent) => boolean;
   call: OpenCall;
   attemptStart: number;
   candidate: Candidate;
@@ -404,7 +420,7 @@ function answerStream(
   complete: (status: number, error?: RequestRecord["error"]) => void,
   gw: Gateway,
 ): Response {
-  const { call, inCodec, outCodec, passThrough } = attempt;
+  const { call, inCodec, outCodec, passThrough, isHidden } = attempt;
   const parser = new SseParser();
   const decoder = outCodec.createStreamDecoder(unified);
   const encoder = passThrough ? undefined : inCodec.createStreamEncoder(encodeContext);
@@ -443,6 +459,15 @@ function answerStream(
     for (const sse of parser.push(text)) out += translate(decoder.push(sse));
     return out;
   };
+  /** Pass-through with hidden events: each visible event re-framed with its data unchanged. */
+  const forwardVisible = (text: string): string => {
+    let out = "";
+    for (const sse of parser.push(text)) {
+      translate(decoder.push(sse));
+      if (!isHidden!(sse)) out += sseFrame(sse.data, sse.event);
+    }
+    return out;
+  };
   const settle = (status: number, error?: RequestRecord["error"]) => {
     if (usage !== undefined) {
       record.usage = usage;
@@ -467,13 +492,22 @@ function answerStream(
             const rest = frames.rest();
             if (rest.byteLength > 0) controller.enqueue(rest);
             let out = "";
-            for (const sse of parser.end()) out += translate(decoder.push(sse));
+            for (const sse of parser.end()) {
+              out += translate(decoder.push(sse));
+              if (isHidden !== undefined && !isHidden(sse)) out += sseFrame(sse.data, sse.event);
+            }
             out += translate(decoder.end());
             if (encoder !== undefined) out += encoder.end();
             if (out !== "") controller.enqueue(textEncoder.encode(out));
             controller.close();
             call.close();
             settle(200, upstreamError);
+            return;
+          }
+          if (isHidden !== undefined) {
+            const out = forwardVisible(textDecoder.decode(chunk, { stream: true }));
+            if (out === "") continue;
+            controller.enqueue(textEncoder.encode(out));
             return;
           }
           if (passThrough) {

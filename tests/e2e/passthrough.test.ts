@@ -103,3 +103,41 @@ for (const api of API_NAMES) {
     }
   });
 }
+
+Deno.test("a chat stream is logged with usage even when the client did not ask for it, and the client sees no usage chunk", async () => {
+  const fake = await startFakeUpstream();
+  const gateway = await startGateway(
+    testConfig({ up: { api: "chat", baseUrl: fake.url + "/v1", models: ["m"] } }),
+  );
+  try {
+    const response = await fetch(gateway.url + "/v1/chat/completions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "up/m",
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    });
+    const text = await response.text();
+    const sent = fake.lastRequest("chat")!.body as Record<string, unknown>;
+    assert.deepEqual(sent.stream_options, { include_usage: true });
+    const chunks = text.split("\n\n").filter((f) => f.startsWith("data: {")).map((f) =>
+      JSON.parse(f.slice(6))
+    );
+    assert.ok(chunks.length > 2);
+    assert.ok(chunks.every((c) => c.choices.length > 0), "no usage-only chunk reached the client");
+    assert.ok(text.endsWith("data: [DONE]\n\n"));
+    assert.equal(
+      chunks.map((c) => c.choices[0].delta.content ?? "").join(""),
+      "Hello from chat fake",
+    );
+    const [record] = await gateway.waitForRecords(1);
+    assert.equal(record.usageSource, "provider");
+    assert.equal(record.usage?.inputTokens, 12);
+    assert.equal(record.usage?.outputTokens, 5);
+  } finally {
+    await gateway.close();
+    await fake.close();
+  }
+});

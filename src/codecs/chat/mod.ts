@@ -10,7 +10,7 @@ import { toUnifiedResponse } from "./response_decode.ts";
 import { fromUnifiedResponse } from "./response_encode.ts";
 import { createStreamDecoder } from "./stream_decode.ts";
 import { createStreamEncoder } from "./stream_encode.ts";
-import { upstreamHeaders, upstreamUrl, withModel } from "./upstream.ts";
+import { streamUsageRequest, upstreamHeaders, upstreamUrl, withModel } from "./upstream.ts";
 
 export const chatCodec: Codec = {
   api: "chat",
@@ -25,4 +25,5 @@ export const chatCodec: Codec = {
   upstreamHeaders,
   upstreamErrorMessage,
   withModel,
+  streamUsageRequest,
 };
