@@ -41,11 +41,27 @@ function view(entry: CooldownEntry | undefined, now: number): CooldownView {
   };
 }
 
+/** A target cools while its provider does: show the later cooldown and its reason. */
+function effective(
+  own: CooldownEntry | undefined,
+  provider: CooldownEntry | undefined,
+  now: number,
+): CooldownEntry | undefined {
+  if (provider === undefined || provider.until <= now) return own;
+  if (own !== undefined && own.until >= provider.until) return own;
+  return {
+    until: provider.until,
+    reason: `provider: ${provider.reason}`,
+    failures: own?.failures ?? 0,
+  };
+}
+
 /** Every configured provider and model, merged with what the tracker remembers about them. */
 export function healthDetail(config: Config, state: CooldownState, now: number): HealthDetail {
   const providers: ProviderView[] = [];
   const targets: TargetView[] = [];
   for (const provider of Object.values(config.providers)) {
+    const providerEntry = state.providers[provider.name];
     providers.push({
       name: provider.name,
       api: provider.api,
@@ -53,13 +69,13 @@ export function healthDetail(config: Config, state: CooldownState, now: number):
       ...(provider.disabledReason === undefined
         ? {}
         : { disabled_reason: provider.disabledReason }),
-      ...view(state.providers[provider.name], now),
+      ...view(providerEntry, now),
     });
     for (const model of Object.keys(provider.models)) {
       targets.push({
         provider: provider.name,
         model,
-        ...view(state.targets[`${provider.name}/${model}`], now),
+        ...view(effective(state.targets[`${provider.name}/${model}`], providerEntry, now), now),
       });
     }
   }

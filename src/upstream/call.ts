@@ -111,11 +111,14 @@ export class OpenCall {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         const total = remaining !== undefined && remaining <= (idle ?? Infinity);
+        // Reject before aborting: the abort also fails the pending read, and the race must
+        // report the timeout, not the abort it caused.
         reject(
           total
-            ? this.#timeout("total", this.#timeouts.totalMs ?? 0)
-            : this.#timeout("idle", idle ?? 0),
+            ? new UpstreamTimeoutError("total", this.#timeouts.totalMs ?? 0)
+            : new UpstreamTimeoutError("idle", idle ?? 0),
         );
+        this.abort();
       }, limitMs);
     });
     try {
