@@ -40,6 +40,8 @@ interface Settings {
   soakSeconds: number;
   soakAborts: number;
   profile: boolean;
+  /** Extra V8 flags for the gateway (`BENCH_V8_FLAGS`), to try GC settings without editing src. */
+  v8Flags?: string;
 }
 
 function envNumber(name: string, fallback: number): number {
@@ -60,6 +62,7 @@ function settingsFromEnv(): Settings {
     soakSeconds: envNumber("BENCH_SOAK", 0),
     soakAborts: envNumber("BENCH_SOAK_ABORTS", 10_000),
     profile: Deno.env.get("BENCH_PROFILE") === "1",
+    v8Flags: Deno.env.get("BENCH_V8_FLAGS") || undefined,
   };
 }
 
@@ -186,7 +189,8 @@ async function startHarness(s: Settings, workDir: string): Promise<Harness> {
   const gatewayPort = freePort();
   const configPath = `${workDir}/plexus-bench.yaml`;
   await Deno.writeTextFile(configPath, gatewayConfig(gatewayPort, upstreamPort, `${workDir}/data`));
-  const v8 = s.profile ? ["--v8-flags=--prof"] : [];
+  const v8Flags = [...(s.profile ? ["--prof"] : []), ...(s.v8Flags ? [s.v8Flags] : [])];
+  const v8 = v8Flags.length > 0 ? [`--v8-flags=${v8Flags.join(",")}`] : [];
   const gateway = start(deno, [
     "run",
     "-A",
