@@ -1,0 +1,186 @@
+/** `plexus logs`: filters over the day files, JSONL out, and the summary table. */
+import assert from "node:assert/strict";
+import { runLogs } from "../../src/cli/logs.ts";
+
+const NOW = Date.parse("2026-11-02T12:00:00Z");
+
+function line(fields: Record<string, unknown>): string {
+  return JSON.stringify({
+    request_id: "r",
+    key: "alice",
+    provider: "openai",
+    model: "gpt",
+    model_requested: "fast",
+    alias: "fast",
+    status: 200,
+    usage_source: "provider",
+    input_tokens: 10,
+    output_tokens: 5,
+    cache_read_tokens: 0,
+    cache_write_tokens: 0,
+    cost_usd: 0.001,
+    duration_ms: 100,
+    ...fields,
+  });
+}
+
+async function setup(): Promise<string> {
+  const dir = await Deno.makeTempDir();
+  const usage = `${dir}/data/logs/usage`;
+  await Deno.mkdir(usage, { recursive: true });
+  await Deno.writeTextFile(`${dir}/plexus.yaml`, "server:\n  data_dir: ./data\nproviders: {}\n");
+  await Deno.writeTextFile(
+    `${usage}/2026-10-30.jsonl`,
+    line({ request_id: "old", time: "2026-10-30T08:00:00.000Z" }) + "\n",
+  );
+  await Deno.writeTextFile(
+    `${usage}/2026-11-02.jsonl`,
+    [
+      line({ request_id: "a", time: "2026-11-02T10:00:00.000Z" }),
+      line({
+        request_id: "b",
+        time: "2026-11-02T11:30:00.000Z",
+        key: "bob",
+        provider: "anthropic",
+        model: "claude",
+        status: 429,
+        usage_source: "none",
+        input_tokens: null,
+        output_tokens: null,
+        cost_usd: null,
+      }),
+      line({
+        request_id: "c",
+        time: "2026-11-02T11:45:00.000Z",
+        model: "local",
+        provider: "ollama",
+        cost_usd: null,
+        input_tokens: 7,
+      }),
+      line({ request_id: "d", time: "2026-11-02T11:50:00.000Z", status: 502 }),
+      '{"request_id":"cut-by-a-cra',
+    ].join("\n"),
+  );
+  return `${dir}/plexus.yaml`;
+}
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string[] }> {
+  let out = "";
+  const err: string[] = [];
+  const code = await runLogs(args, {}, {
+    write: (text) => {
+      out += text;
+      return Promise.resolve();
+    },
+    error: (text) => err.push(text),
+    now: () => NOW,
+  });
+  return { code, out, err };
+}
+
+function ids(out: string): string[] {
+  return out.trim().split("\n").filter((l) => l !== "").map((l) => JSON.parse(l).request_id);
+}
+
+Deno.test("without filters every readable line comes out as JSONL, oldest day first", async () => {
+  const config = await setup();
+  const { code, out, err } = await run(["--config", config]);
+  assert.equal(code, 0);
+  assert.deepEqual(ids(out), ["old", "a", "b", "c", "d"]);
+  assert.match(err.join("\n"), /skipped 1 unreadable line/);
+});
+
+Deno.test("--since takes a duration back from now or a UTC day; --until a day includes that day", async () => {
+  const config = await setup();
+  assert.deepEqual(ids((await run(["-c", config, "--since", "1h"])).out), ["b", "c", "d"]);
+  assert.deepEqual(ids((await run(["-c", config, "--since", "2026-11-01"])).out), [
+    "a",
+    "b",
+    "c",
+    "d",
+  ]);
+  assert.deepEqual(ids((await run(["-c", config, "--until", "2026-10-30"])).out), ["old"]);
+  assert.deepEqual(
+    ids(
+      (await run([
+        "-c",
+        config,
+        "--since",
+        "2026-11-02T11:00:00Z",
+        "--until",
+        "2026-11-02T11:46:00Z",
+      ])).out,
+    ),
+    ["b", "c"],
+  );
+});
+
+Deno.test("--model matches the model, requested model or alias; --provider, --key and --status filter", async () => {
+  const config = await setup();
+  assert.deepEqual(ids((await run(["-c", config, "--model", "claude"])).out), ["b"]);
+  assert.deepEqual(ids((await run(["-c", config, "--model", "fast"])).out), [
+    "old",
+    "a",
+    "b",
+    "c",
+    "d",
+  ]);
+  assert.deepEqual(ids((await run(["-c", config, "--provider", "ollama"])).out), ["c"]);
+  assert.deepEqual(ids((await run(["-c", config, "--key", "bob"])).out), ["b"]);
+  assert.deepEqual(ids((await run(["-c", config, "--status", "4xx"])).out), ["b"]);
+  assert.deepEqual(ids((await run(["-c", config, "--status", "5xx"])).out), ["d"]);
+  assert.deepEqual(
+    ids((await run(["-c", config, "--status", "ok", "--since", "2026-11-02"])).out),
+    [
+      "a",
+      "c",
+    ],
+  );
+  assert.deepEqual(ids((await run(["-c", config, "--status", "429"])).out), ["b"]);
+});
+
+Deno.test("--summary totals requests, errors, tokens and cost per model, flagging unpriced ones", async () => {
+  const config = await setup();
+  const { code, out } = await run(["-c", config, "--summary", "--since", "2026-11-02"]);
+  assert.equal(code, 0);
+  const rows = out.trim().split("\n").map((l) => l.split(/\s{2,}/));
+  assert.deepEqual(rows[0], [
+    "model",
+    "requests",
+    "errors",
+    "input",
+    "output",
+    "cache_read",
+    "cache_write",
+    "cost_usd",
+    "avg_ms",
+  ]);
+  const byGroup = Object.fromEntries(rows.slice(1).map((r) => [r[0], r]));
+  assert.deepEqual(byGroup.gpt.slice(1, 5), ["2", "1", "20", "10"]);
+  assert.equal(byGroup.gpt[7], "$0.0020");
+  assert.equal(byGroup.local[7], "$0.0000 (+1 unpriced)");
+  assert.deepEqual(byGroup.claude.slice(1, 3), ["1", "1"]);
+  assert.deepEqual(byGroup.TOTAL.slice(1, 5), ["4", "2", "27", "15"]);
+});
+
+Deno.test("--summary --by key groups by client key", async () => {
+  const config = await setup();
+  const { out } = await run(["-c", config, "--summary", "--by", "key"]);
+  const groups = out.trim().split("\n").slice(1).map((l) => l.split(/\s+/).slice(0, 2));
+  assert.deepEqual(groups, [["alice", "4"], ["bob", "1"], ["TOTAL", "5"]]);
+});
+
+Deno.test("bad arguments exit 2 with a hint", async () => {
+  const config = await setup();
+  for (
+    const args of [["--since", "yesterday"], ["--status", "teapot"], ["--bogus"], [
+      "--summary",
+      "--by",
+      "colour",
+    ]]
+  ) {
+    const { code, err } = await run(["-c", config, ...args]);
+    assert.equal(code, 2, args.join(" "));
+    assert.match(err.join("\n"), /^plexus: /);
+  }
+});

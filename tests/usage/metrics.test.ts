@@ -1,0 +1,202 @@
+/** `GET /metrics`: valid Prometheus text, guarded by the admin key, agreeing with the usage log. */
+import assert from "node:assert/strict";
+import { startServer } from "../../src/http/server.ts";
+import { ALWAYS_HEALTHY } from "../../src/routing/health.ts";
+import { TEST_KEY, testConfig } from "../support/config.ts";
+import { startFakeUpstream } from "../support/fake_upstream.ts";
+import { type Line, readUsageFiles } from "./log_support.ts";
+
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** An independent reader of the text exposition format: every line a comment or a sample. */
+function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, string> } {
+  const samples: Sample[] = [];
+  const types = new Map<string, string>();
+  assert.ok(text.endsWith("\n"), "the exposition ends with a line feed");
+  for (const line of text.trimEnd().split("\n")) {
+    const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/
+      .exec(line);
+    if (type !== null) {
+      types.set(type[1], type[2]);
+      continue;
+    }
+    if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) continue;
+    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|\+Inf|NaN)$/.exec(line);
+    assert.ok(sample !== null, `not a Prometheus sample line: ${line}`);
+    const labels: Record<string, string> = {};
+    const labelText = sample[2] ?? "";
+    const labelPattern = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)/y;
+    let consumed = 0;
+    let match;
+    while ((match = labelPattern.exec(labelText)) !== null) {
+      labels[match[1]] = match[2];
+      consumed = labelPattern.lastIndex;
+    }
+    assert.equal(consumed, labelText.length, `malformed labels: ${labelText}`);
+    samples.push({ name: sample[1], labels, value: Number(sample[3].replace("+Inf", "Infinity")) });
+  }
+  return { samples, types };
+}
+
+function sum(samples: Sample[], name: string, where: Record<string, string> = {}): number {
+  return samples
+    .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
+    .reduce((total, s) => total + s.value, 0);
+}
+
+function numberField(lines: Line[], field: string): number {
+  return lines.reduce(
+    (total, l) => total + (typeof l[field] === "number" ? l[field] as number : 0),
+    0,
+  );
+}
+
+Deno.test("/metrics parses as Prometheus text and its counters match the usage log", async () => {
+  const fake = await startFakeUpstream();
+  const config = testConfig(
+    {
+      oa: {
+        api: "chat",
+        baseUrl: `${fake.url}/v1`,
+        models: ["m1", "m2"],
+        pricing: { m1: { input: 3, output: 12, cacheRead: 1 } },
+      },
+    },
+    { both: { targets: [{ provider: "oa", model: "m2" }, { provider: "oa", model: "m1" }] } },
+  );
+  const server = await startServer(config, { health: ALWAYS_HEALTHY });
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  let text = "";
+  try {
+    const ask = async (model: string) => {
+      const response = await fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+      });
+      await response.body?.cancel();
+    };
+    fake.enqueue({
+      kind: "scenario",
+      scenario: { usage: { input: 40, output: 9, cacheRead: 10 } },
+    });
+    await ask("oa/m1");
+    await ask("oa/m2");
+    fake.enqueue({ kind: "error", status: 500 });
+    await ask("both");
+    fake.enqueue({ kind: "error", status: 400 });
+    await ask("oa/m1");
+    await ask("missing");
+
+    const denied = await fetch(`${url}/metrics`);
+    assert.equal(denied.status, 401);
+    await denied.body?.cancel();
+    const response = await fetch(`${url}/metrics`, {
+      headers: { authorization: `Bearer ${config.adminKey}` },
+    });
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+    text = await response.text();
+  } finally {
+    await server.shutdown();
+    await fake.close();
+  }
+  const lines = await readUsageFiles(config.server.dataDir);
+  assert.equal(lines.length, 5);
+  const { samples, types } = parsePrometheus(text);
+  assert.equal(types.get("plexus_requests_total"), "counter");
+  assert.equal(types.get("plexus_request_duration_seconds"), "histogram");
+  assert.equal(sum(samples, "plexus_requests_total"), lines.length);
+  for (const status of [200, 400, 404]) {
+    assert.equal(
+      sum(samples, "plexus_requests_total", { status: String(status) }),
+      lines.filter((l) => l.status === status).length,
+      `requests with status ${status}`,
+    );
+  }
+  assert.equal(
+    sum(samples, "plexus_tokens_total", { type: "input" }),
+    numberField(lines, "input_tokens"),
+  );
+  assert.equal(
+    sum(samples, "plexus_tokens_total", { type: "output" }),
+    numberField(lines, "output_tokens"),
+  );
+  assert.equal(
+    sum(samples, "plexus_tokens_total", { type: "cache_read" }),
+    numberField(lines, "cache_read_tokens"),
+  );
+  assert.ok(
+    Math.abs(sum(samples, "plexus_cost_usd_total") - numberField(lines, "cost_usd")) < 1e-12,
+  );
+  assert.equal(
+    sum(samples, "plexus_unpriced_requests_total"),
+    lines.filter((l) => l.usage_source === "provider" && l.cost_usd === null).length,
+  );
+  const failedAttempts = lines.flatMap((l) => l.attempts as Line[]).filter((a) => a.status !== 200);
+  assert.equal(sum(samples, "plexus_upstream_errors_total"), failedAttempts.length);
+  assert.equal(sum(samples, "plexus_upstream_errors_total", { kind: "api_error" }), 1);
+  assert.equal(sum(samples, "plexus_request_duration_seconds_count"), lines.length);
+  assert.equal(
+    sum(samples, "plexus_request_duration_seconds_bucket", { le: "+Inf" }),
+    lines.length,
+  );
+  assert.equal(sum(samples, "plexus_in_flight_requests"), 0);
+  assert.equal(sum(samples, "plexus_target_cooling"), 0);
+  assert.equal(
+    samples.filter((s) => s.name === "plexus_target_cooling").length,
+    2,
+    "one per target",
+  );
+  assert.ok(
+    samples.some((s) => s.name === "plexus_target_latency_seconds" && s.labels.model === "m1"),
+  );
+});
+
+Deno.test("/metrics is open without a key only when metrics.public is set", async () => {
+  const config = testConfig({}, {}, { metrics: { public: true }, adminKey: undefined });
+  const server = await startServer(config, { health: ALWAYS_HEALTHY });
+  try {
+    const response = await fetch(`http://127.0.0.1:${server.addr.port}/metrics`);
+    assert.equal(response.status, 200);
+    assert.match(await response.text(), /^# HELP plexus_requests_total /);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("streams in progress show in the in-flight gauge until they end", async () => {
+  const fake = await startFakeUpstream();
+  const config = testConfig({ an: { api: "messages", baseUrl: fake.url, models: ["c"] } });
+  const server = await startServer(config, { health: ALWAYS_HEALTHY });
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  const scrape = async () => {
+    const response = await fetch(`${url}/metrics`, {
+      headers: { "x-api-key": config.adminKey ?? "" },
+    });
+    return sum(parsePrometheus(await response.text()).samples, "plexus_in_flight_requests");
+  };
+  try {
+    fake.enqueue({ kind: "scenario", scenario: {}, delayMs: 40 });
+    const response = await fetch(`${url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": TEST_KEY, "content-type": "application/json" },
+      body: JSON.stringify({
+        model: "an/c",
+        max_tokens: 10,
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      }),
+    });
+    assert.equal(await scrape(), 1);
+    await response.text();
+    assert.equal(await scrape(), 0);
+  } finally {
+    await server.shutdown();
+    await fake.close();
+  }
+});
