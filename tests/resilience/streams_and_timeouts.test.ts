@@ -211,6 +211,9 @@ Deno.test("a client that gives up cancels the upstream request and cools nothing
     await pending.catch(() => {});
     const [record] = await gateway.waitForRecords(1);
     assert.equal(record.status, 499);
+    for (let waited = 0; fake.abortedBeforeHeaders === 0 && waited < 2000; waited += 10) {
+      await sleep(10);
+    }
     assert.equal(fake.abortedBeforeHeaders, 1, "the fake upstream saw the connection close");
     const detail = await fetch(`${gateway.url}/health?detail=true`, {
       headers: { authorization: `Bearer ${config.adminKey}` },
