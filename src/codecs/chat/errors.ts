@@ -3,7 +3,7 @@
  * Reference: platform.openai.com/docs/guides/error-codes (API errors).
  */
 import { type ErrorKind, type GatewayError, kindForStatus } from "../unified.ts";
-import { isObject, type JsonObject, objectField, parseJson, stringField } from "./json.ts";
+import { isObject, type JsonObject, objectField, parseJson, stringField } from "../json_guards.ts";
 
 const OPENAI_ERROR_TYPE: Record<ErrorKind, string> = {
   invalid_request: "invalid_request_error",

@@ -6,7 +6,7 @@
  * know only that; `reasoning_details` is what brings signatures back on the next turn.
  */
 import type { ReasoningPart, StreamEvent } from "../unified.ts";
-import { isObject, type JsonObject, stringField } from "./json.ts";
+import { isObject, type JsonObject, stringField } from "../json_guards.ts";
 import type { ChatReasoningDetail } from "./wire.ts";
 
 /** Marks encrypted reasoning from the OpenAI Responses API (`encrypted_content` + item id). */

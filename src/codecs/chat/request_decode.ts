@@ -19,7 +19,7 @@ import {
   type UnifiedRequest,
   type UnifiedTool,
 } from "../unified.ts";
-import { isObject, type JsonObject, objectField, stringField } from "./json.ts";
+import { isObject, type JsonObject, objectField, stringField } from "../json_guards.ts";
 import { decodeReasoning } from "./reasoning_details.ts";
 
 export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedRequest {

@@ -12,7 +12,13 @@ import {
   type UnifiedRequest,
   type UnifiedResponse,
 } from "../unified.ts";
-import { isObject, type JsonObject, numberField, objectField, stringField } from "./json.ts";
+import {
+  isObject,
+  type JsonObject,
+  numberField,
+  objectField,
+  stringField,
+} from "../json_guards.ts";
 import { decodeReasoning } from "./reasoning_details.ts";
 import { errorKindFor } from "./errors.ts";
 import { stopReasonFor } from "./finish_reason.ts";

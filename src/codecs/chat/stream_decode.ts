@@ -18,7 +18,7 @@ import {
   objectField,
   parseJson,
   stringField,
-} from "./json.ts";
+} from "../json_guards.ts";
 import { stopReasonFor } from "./finish_reason.ts";
 import { reasoningDetailEvents } from "./reasoning_details.ts";
 import { decodeUsage } from "./usage.ts";

@@ -4,7 +4,7 @@
  * OpenAI-compatible variants noted inline.
  */
 import type { Usage } from "../unified.ts";
-import { type JsonObject, numberField, objectField } from "./json.ts";
+import { type JsonObject, numberField, objectField } from "../json_guards.ts";
 import type { ChatUsage } from "./wire.ts";
 
 /** Only the fields the upstream reported, so a stream can merge partial usage. */

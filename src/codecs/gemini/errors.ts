@@ -3,7 +3,7 @@
  * (ai.google.dev/gemini-api/docs/troubleshooting#error-codes).
  */
 import { type ErrorKind, GatewayError, kindForStatus } from "../unified.ts";
-import { isRecord, numberField, stringField } from "./guards.ts";
+import { isObject, numberField, stringField } from "../json_guards.ts";
 import type { GeminiErrorBody, GeminiErrorStatus } from "./wire.ts";
 
 const STATUS_FOR_KIND: Record<ErrorKind, GeminiErrorStatus> = {
@@ -31,7 +31,7 @@ export function errorBody(kind: ErrorKind, message: string, status: number): Gem
 /** The `error` object of a Gemini error body; also inside the JSON-array stream form. */
 export function errorObject(body: unknown): Record<string, unknown> | undefined {
   const first = Array.isArray(body) ? body[0] : body;
-  if (!isRecord(first) || !isRecord(first["error"])) return undefined;
+  if (!isObject(first) || !isObject(first["error"])) return undefined;
   return first["error"];
 }
 

@@ -15,12 +15,12 @@ import {
   type UnifiedRequest,
   type UnifiedTool,
 } from "../unified.ts";
-import { isFiniteNumber, isRecord, isString, isStringArray } from "./guards.ts";
+import { isFiniteNumber, isObject, isString, isStringArray } from "../json_guards.ts";
 import { fromGeminiSchema } from "./schema_from_gemini.ts";
 import { effortForBudget, effortForThinkingLevel } from "./thinking.ts";
 
 export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedRequest {
-  if (!isRecord(body)) throw invalidRequest("request body: expected a JSON object");
+  if (!isObject(body)) throw invalidRequest("request body: expected a JSON object");
   if (ctx.model === undefined || ctx.model === "") {
     throw invalidRequest("model: missing from the URL (models/{model}:generateContent)", "model");
   }
@@ -71,7 +71,7 @@ function decodeContents(contents: unknown): UnifiedMessage[] {
   const messages: UnifiedMessage[] = [];
   contents.forEach((content, c) => {
     const path = `contents[${c}]`;
-    if (!isRecord(content)) throw invalidRequest(`${path}: expected an object`, path);
+    if (!isObject(content)) throw invalidRequest(`${path}: expected an object`, path);
     const role = decodeRole(content["role"], path);
     const parts = content["parts"];
     if (!Array.isArray(parts)) {
@@ -101,7 +101,7 @@ function decodePart(
   mintedId: string,
   pending: PendingCalls,
 ): ContentPart | undefined {
-  if (!isRecord(part)) throw invalidRequest(`${path}: expected an object`, path);
+  if (!isObject(part)) throw invalidRequest(`${path}: expected an object`, path);
   const signature = optionalString(part["thoughtSignature"], `${path}.thoughtSignature`);
   if (part["text"] !== undefined) {
     const text = part["text"];
@@ -121,11 +121,11 @@ function decodePart(
   if (part["functionCall"] !== undefined) {
     const call = part["functionCall"];
     const callPath = `${path}.functionCall`;
-    if (!isRecord(call) || !isString(call["name"])) {
+    if (!isObject(call) || !isString(call["name"])) {
       throw invalidRequest(`${callPath}: expected {name, args}`, callPath);
     }
     const args = call["args"] ?? {};
-    if (!isRecord(args)) throw invalidRequest(`${callPath}.args: expected an object`, callPath);
+    if (!isObject(args)) throw invalidRequest(`${callPath}.args: expected an object`, callPath);
     const id = optionalString(call["id"], `${callPath}.id`) ?? mintedId;
     pending.add(id, call["name"]);
     const toolCall: ContentPart = {
@@ -149,7 +149,7 @@ function decodePart(
 
 function decodeInlineData(data: unknown, path: string): ContentPart {
   const dataPath = `${path}.inlineData`;
-  if (!isRecord(data) || !isString(data["mimeType"]) || !isString(data["data"])) {
+  if (!isObject(data) || !isString(data["mimeType"]) || !isString(data["data"])) {
     throw invalidRequest(`${dataPath}: expected {mimeType, data}`, dataPath);
   }
   if (!data["mimeType"].startsWith("image/")) {
@@ -166,7 +166,7 @@ function decodeInlineData(data: unknown, path: string): ContentPart {
 
 function decodeFileData(data: unknown, path: string): ContentPart {
   const dataPath = `${path}.fileData`;
-  if (!isRecord(data) || !isString(data["fileUri"])) {
+  if (!isObject(data) || !isString(data["fileUri"])) {
     throw invalidRequest(`${dataPath}: expected {mimeType, fileUri}`, dataPath);
   }
   const mimeType = data["mimeType"];
@@ -183,7 +183,7 @@ function decodeFunctionResponse(
   pending: PendingCalls,
 ): ContentPart {
   const responsePath = `${path}.functionResponse`;
-  if (!isRecord(response) || !isString(response["name"]) || !isRecord(response["response"])) {
+  if (!isObject(response) || !isString(response["name"]) || !isObject(response["response"])) {
     throw invalidRequest(`${responsePath}: expected {name, response: object}`, responsePath);
   }
   const name = response["name"];
@@ -215,11 +215,11 @@ function decodeSystemInstruction(instruction: unknown): string | undefined {
   if (instruction === undefined) return undefined;
   if (isString(instruction)) return instruction;
   const path = "systemInstruction";
-  if (!isRecord(instruction) || !Array.isArray(instruction["parts"])) {
+  if (!isObject(instruction) || !Array.isArray(instruction["parts"])) {
     throw invalidRequest(`${path}: expected {parts: [{text}]}`, path);
   }
   const texts = instruction["parts"].map((part, i) => {
-    if (!isRecord(part) || !isString(part["text"])) {
+    if (!isObject(part) || !isString(part["text"])) {
       throw invalidRequest(`${path}.parts[${i}]: expected a text part`, `${path}.parts[${i}]`);
     }
     return part["text"];
@@ -235,7 +235,7 @@ type GenerationFields = Pick<
 /** ai.google.dev/api/generate-content#generationconfig */
 function decodeGenerationConfig(config: unknown): GenerationFields {
   const path = "generationConfig";
-  if (!isRecord(config)) throw invalidRequest(`${path}: expected an object`, path);
+  if (!isObject(config)) throw invalidRequest(`${path}: expected an object`, path);
   const fields: GenerationFields = {};
   const maxTokens = optionalNumber(config["maxOutputTokens"], `${path}.maxOutputTokens`);
   if (maxTokens !== undefined) fields.maxTokens = maxTokens;
@@ -271,14 +271,14 @@ function decodeResponseFormat(
 ): ResponseFormat | undefined {
   const jsonSchema = config["responseJsonSchema"];
   if (jsonSchema !== undefined) {
-    if (!isRecord(jsonSchema)) {
+    if (!isObject(jsonSchema)) {
       throw invalidRequest(`${path}.responseJsonSchema: expected an object`, path);
     }
     return { type: "json_schema", name: "response", schema: jsonSchema };
   }
   const schema = config["responseSchema"];
   if (schema !== undefined) {
-    if (!isRecord(schema)) throw invalidRequest(`${path}.responseSchema: expected an object`, path);
+    if (!isObject(schema)) throw invalidRequest(`${path}.responseSchema: expected an object`, path);
     return { type: "json_schema", name: "response", schema: fromGeminiSchema(schema) };
   }
   if (config["responseMimeType"] === "application/json") return { type: "json_object" };
@@ -287,7 +287,7 @@ function decodeResponseFormat(
 
 /** ai.google.dev/gemini-api/docs/thinking: budget 0 = off, -1 = dynamic. */
 function decodeThinkingConfig(config: unknown, path: string): ReasoningConfig | undefined {
-  if (!isRecord(config)) throw invalidRequest(`${path}: expected an object`, path);
+  if (!isObject(config)) throw invalidRequest(`${path}: expected an object`, path);
   const budget = optionalNumber(config["thinkingBudget"], `${path}.thinkingBudget`);
   if (budget === 0) return { enabled: false };
   if (budget !== undefined && budget > 0) {
@@ -313,7 +313,7 @@ function decodeTools(tools: unknown): UnifiedTool[] {
   const out: UnifiedTool[] = [];
   tools.forEach((tool, t) => {
     const path = `tools[${t}]`;
-    if (!isRecord(tool)) throw invalidRequest(`${path}: expected an object`, path);
+    if (!isObject(tool)) throw invalidRequest(`${path}: expected an object`, path);
     for (const [kind, declarations] of Object.entries(tool)) {
       if (kind !== "functionDeclarations") {
         throw invalidRequest(
@@ -333,7 +333,7 @@ function decodeTools(tools: unknown): UnifiedTool[] {
 }
 
 function decodeDeclaration(declaration: unknown, path: string): UnifiedTool {
-  if (!isRecord(declaration) || !isString(declaration["name"])) {
+  if (!isObject(declaration) || !isString(declaration["name"])) {
     throw invalidRequest(`${path}: expected {name, description, parameters}`, path);
   }
   const tool: UnifiedTool = { name: declaration["name"], parameters: {} };
@@ -341,8 +341,8 @@ function decodeDeclaration(declaration: unknown, path: string): UnifiedTool {
   if (description !== undefined) tool.description = description;
   const jsonSchema = declaration["parametersJsonSchema"];
   const schema = declaration["parameters"];
-  if (isRecord(jsonSchema)) tool.parameters = jsonSchema;
-  else if (isRecord(schema)) tool.parameters = fromGeminiSchema(schema);
+  if (isObject(jsonSchema)) tool.parameters = jsonSchema;
+  else if (isObject(schema)) tool.parameters = fromGeminiSchema(schema);
   else if (jsonSchema !== undefined || schema !== undefined) {
     throw invalidRequest(`${path}.parameters: expected a schema object`, `${path}.parameters`);
   } else tool.parameters = { type: "object", properties: {} };
@@ -353,10 +353,10 @@ function decodeDeclaration(declaration: unknown, path: string): UnifiedTool {
 function decodeToolConfig(toolConfig: unknown): ToolChoice | undefined {
   if (toolConfig === undefined) return undefined;
   const path = "toolConfig.functionCallingConfig";
-  if (!isRecord(toolConfig)) throw invalidRequest("toolConfig: expected an object", "toolConfig");
+  if (!isObject(toolConfig)) throw invalidRequest("toolConfig: expected an object", "toolConfig");
   const config = toolConfig["functionCallingConfig"];
   if (config === undefined) return undefined;
-  if (!isRecord(config)) throw invalidRequest(`${path}: expected an object`, path);
+  if (!isObject(config)) throw invalidRequest(`${path}: expected an object`, path);
   const mode = config["mode"];
   const names = config["allowedFunctionNames"];
   switch (mode) {

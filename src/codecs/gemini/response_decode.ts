@@ -5,7 +5,7 @@
 import { GatewayError, type UnifiedRequest, type UnifiedResponse } from "../unified.ts";
 import { errorObject, gatewayErrorFrom } from "./errors.ts";
 import { responseFromEvents } from "./events_to_response.ts";
-import { isRecord } from "./guards.ts";
+import { isObject } from "../json_guards.ts";
 import { GeminiChunkDecoder } from "./stream_decode.ts";
 
 export function toUnifiedResponse(body: unknown, request: UnifiedRequest): UnifiedResponse {
@@ -13,7 +13,7 @@ export function toUnifiedResponse(body: unknown, request: UnifiedRequest): Unifi
   if (error !== undefined) throw gatewayErrorFrom(error, 502);
   // `streamGenerateContent` without `alt=sse` answers a JSON array of chunks: read them in turn.
   const chunks = Array.isArray(body) ? body : [body];
-  if (!chunks.every(isRecord)) {
+  if (!chunks.every(isObject)) {
     throw new GatewayError("bad_gateway", "Gemini upstream answered with an unexpected body");
   }
   const decoder = new GeminiChunkDecoder(request);

@@ -6,7 +6,7 @@
 import type { EncodeContext } from "../codec.ts";
 import type { ReasoningPart, TextPart, ToolCallPart, UnifiedResponse } from "../unified.ts";
 import { finishReasonToGemini } from "./finish_reason.ts";
-import { isRecord } from "./guards.ts";
+import { isObject } from "../json_guards.ts";
 import { usageToGemini } from "./usage.ts";
 import type { GeminiPart, GeminiResponse } from "./wire.ts";
 
@@ -56,7 +56,7 @@ function signed(part: GeminiPart, signature: string | undefined): GeminiPart {
 function argumentsObject(text: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(text === "" ? "{}" : text);
-    if (isRecord(parsed)) return parsed;
+    if (isObject(parsed)) return parsed;
   } catch {
     // fall through: keep the text rather than lose it
   }

@@ -5,7 +5,7 @@
  * `type: [X, "null"]`, int64 counts sent as strings (`"minItems": "2"`) become numbers, and the
  * Gemini-only `propertyOrdering` is dropped. Other keywords pass through unchanged.
  */
-import { isRecord, isString } from "./guards.ts";
+import { isObject, isString } from "../json_guards.ts";
 
 type Schema = Record<string, unknown>;
 
@@ -16,10 +16,10 @@ export function fromGeminiSchema(schema: Schema): Schema {
   for (const [key, value] of Object.entries(schema)) {
     if (key === "nullable" || key === "propertyOrdering") continue;
     if (key === "type" && isString(value)) out.type = value.toLowerCase();
-    else if (key === "properties" && isRecord(value)) out.properties = mapValues(value);
-    else if (key === "items" && isRecord(value)) out.items = fromGeminiSchema(value);
+    else if (key === "properties" && isObject(value)) out.properties = mapValues(value);
+    else if (key === "items" && isObject(value)) out.items = fromGeminiSchema(value);
     else if ((key === "anyOf" || key === "oneOf") && Array.isArray(value)) {
-      out[key] = value.map((member) => isRecord(member) ? fromGeminiSchema(member) : member);
+      out[key] = value.map((member) => isObject(member) ? fromGeminiSchema(member) : member);
     } else if (INTEGER_KEYWORDS.has(key) && isString(value) && /^\d+$/.test(value)) {
       out[key] = Number(value);
     } else out[key] = value;
@@ -34,7 +34,7 @@ export function fromGeminiSchema(schema: Schema): Schema {
 function mapValues(properties: Record<string, unknown>): Schema {
   const out: Schema = {};
   for (const [name, property] of Object.entries(properties)) {
-    out[name] = isRecord(property) ? fromGeminiSchema(property) : property;
+    out[name] = isObject(property) ? fromGeminiSchema(property) : property;
   }
   return out;
 }

@@ -19,7 +19,7 @@
  * An object without properties keeps `type: "object"` (and its description/nullable) only,
  * because Gemini rejects an empty `properties` map.
  */
-import { isRecord, isString, isStringArray } from "./guards.ts";
+import { isObject, isString, isStringArray } from "../json_guards.ts";
 
 type Schema = Record<string, unknown>;
 
@@ -47,7 +47,7 @@ function convert(schema: Schema, ctx: Context): Schema {
   if (isString(ref)) return convertRef(ref, schema, ctx);
 
   const allOf = schema["allOf"];
-  if (Array.isArray(allOf) && allOf.length === 1 && isRecord(allOf[0])) {
+  if (Array.isArray(allOf) && allOf.length === 1 && isObject(allOf[0])) {
     const { allOf: _dropped, ...rest } = schema;
     return convert({ ...allOf[0], ...rest }, ctx);
   }
@@ -78,10 +78,10 @@ function convert(schema: Schema, ctx: Context): Schema {
     if (typeof value === "number" && Number.isFinite(value)) out[key] = value;
   }
 
-  if (type === "array" && isRecord(schema["items"])) {
+  if (type === "array" && isObject(schema["items"])) {
     out.items = convert(schema["items"], ctx);
   }
-  if (type === "object" || (type === undefined && isRecord(schema["properties"]))) {
+  if (type === "object" || (type === undefined && isObject(schema["properties"]))) {
     convertObject(schema, out, ctx);
   }
   return out;
@@ -106,16 +106,16 @@ function resolvePointer(root: Schema, ref: string): Schema | undefined {
   let node: unknown = root;
   for (const raw of ref.slice(2).split("/")) {
     const key = decodeURIComponent(raw).replaceAll("~1", "/").replaceAll("~0", "~");
-    if (!isRecord(node)) return undefined;
+    if (!isObject(node)) return undefined;
     node = node[key];
   }
-  return isRecord(node) ? node : undefined;
+  return isObject(node) ? node : undefined;
 }
 
 function convertAlternatives(alternatives: unknown[], out: Schema, ctx: Context): Schema {
   const members: Schema[] = [];
   for (const member of alternatives) {
-    if (!isRecord(member)) continue;
+    if (!isObject(member)) continue;
     if (member["type"] === "null") {
       out.nullable = true;
       continue;
@@ -155,10 +155,10 @@ function copyEnum(schema: Schema, out: Schema): void {
 function convertObject(schema: Schema, out: Schema, ctx: Context): void {
   out.type = "object";
   const properties = schema["properties"];
-  if (!isRecord(properties)) return;
+  if (!isObject(properties)) return;
   const converted: Schema = {};
   for (const [name, property] of Object.entries(properties)) {
-    if (isRecord(property)) converted[name] = convert(property, ctx);
+    if (isObject(property)) converted[name] = convert(property, ctx);
   }
   const names = Object.keys(converted);
   if (names.length === 0) return;

@@ -9,7 +9,7 @@ import type { SseEvent, StreamDecoder } from "../codec.ts";
 import type { StopReason, StreamEvent, UnifiedRequest } from "../unified.ts";
 import { gatewayErrorFrom } from "./errors.ts";
 import { stopReasonFromGemini } from "./finish_reason.ts";
-import { isRecord, isString, stringField } from "./guards.ts";
+import { isObject, isString, stringField } from "../json_guards.ts";
 import { usageFromGemini } from "./usage.ts";
 
 export function createStreamDecoder(request: UnifiedRequest): GeminiChunkDecoder {
@@ -41,10 +41,10 @@ export class GeminiChunkDecoder implements StreamDecoder {
 
   /** One parsed `GenerateContentResponse` (or `{error}`) → events. */
   decodeChunk(chunk: unknown): StreamEvent[] {
-    if (this.#failed || !isRecord(chunk)) return [];
+    if (this.#failed || !isObject(chunk)) return [];
     const events: StreamEvent[] = [];
     this.#start(chunk, events);
-    if (isRecord(chunk["error"])) {
+    if (isObject(chunk["error"])) {
       const error = gatewayErrorFrom(chunk["error"], 500);
       this.#failed = true;
       events.push({
@@ -54,10 +54,10 @@ export class GeminiChunkDecoder implements StreamDecoder {
       return events;
     }
     const candidate = Array.isArray(chunk["candidates"]) ? chunk["candidates"][0] : undefined;
-    if (isRecord(candidate)) this.#decodeCandidateParts(candidate, events);
+    if (isObject(candidate)) this.#decodeCandidateParts(candidate, events);
     const usage = usageFromGemini(chunk["usageMetadata"]);
     if (usage !== undefined) events.push({ type: "usage", usage });
-    const finishReason = isRecord(candidate) ? stringField(candidate, "finishReason") : undefined;
+    const finishReason = isObject(candidate) ? stringField(candidate, "finishReason") : undefined;
     if (finishReason !== undefined) {
       this.#finish(stopReasonFromGemini(finishReason, this.#toolCalls > 0), events);
     } else if (candidate === undefined && this.#promptBlocked(chunk)) {
@@ -96,18 +96,18 @@ export class GeminiChunkDecoder implements StreamDecoder {
   /** `promptFeedback.blockReason` with no candidates: the prompt itself was refused. */
   #promptBlocked(chunk: Record<string, unknown>): boolean {
     const feedback = chunk["promptFeedback"];
-    return isRecord(feedback) && isString(feedback["blockReason"]);
+    return isObject(feedback) && isString(feedback["blockReason"]);
   }
 
   /** ai.google.dev/api/caching#Part. Parts Plexus cannot relay (inline images…) are skipped. */
   #decodeCandidateParts(candidate: Record<string, unknown>, events: StreamEvent[]): void {
     const content = candidate["content"];
-    if (!isRecord(content) || !Array.isArray(content["parts"])) return;
+    if (!isObject(content) || !Array.isArray(content["parts"])) return;
     for (const part of content["parts"]) {
-      if (!isRecord(part)) continue;
+      if (!isObject(part)) continue;
       const signature = stringField(part, "thoughtSignature");
       const call = part["functionCall"];
-      if (isRecord(call) && isString(call["name"])) {
+      if (isObject(call) && isString(call["name"])) {
         this.#decodeFunctionCall(call, call["name"], signature, events);
         continue;
       }
@@ -136,7 +136,7 @@ export class GeminiChunkDecoder implements StreamDecoder {
     const start: StreamEvent = { type: "tool_call_start", index, id, name };
     if (signature !== undefined) start.signature = signature;
     events.push(start);
-    const args = isRecord(call["args"]) ? call["args"] : {};
+    const args = isObject(call["args"]) ? call["args"] : {};
     events.push({ type: "tool_call_delta", index, argumentsDelta: JSON.stringify(args) });
     events.push({ type: "tool_call_end", index });
   }

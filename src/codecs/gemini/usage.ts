@@ -4,11 +4,11 @@
  * `promptTokenCount` already includes `cachedContentTokenCount`.
  */
 import type { Usage } from "../unified.ts";
-import { isRecord, numberField } from "./guards.ts";
+import { isObject, numberField } from "../json_guards.ts";
 import type { GeminiUsageMetadata } from "./wire.ts";
 
 export function usageFromGemini(metadata: unknown): Partial<Usage> | undefined {
-  if (!isRecord(metadata)) return undefined;
+  if (!isObject(metadata)) return undefined;
   const prompt = numberField(metadata, "promptTokenCount") ?? 0;
   const candidates = numberField(metadata, "candidatesTokenCount") ?? 0;
   const thoughts = numberField(metadata, "thoughtsTokenCount") ?? 0;

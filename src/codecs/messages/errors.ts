@@ -1,7 +1,7 @@
 /** Errors in the Anthropic dialect (API reference, "Errors": HTTP errors and their `type`). */
 import type { ErrorKind, GatewayError } from "../unified.ts";
 import { DEFAULT_STATUS } from "../unified.ts";
-import { isObject, parseJson, stringField } from "./json.ts";
+import { isObject, parseJson, stringField } from "../json_guards.ts";
 
 const ERROR_TYPE_FOR_KIND: Record<ErrorKind, string> = {
   invalid_request: "invalid_request_error",

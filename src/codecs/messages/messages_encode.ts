@@ -7,7 +7,7 @@
 import type { ContentPart, ImagePart, TextPart, UnifiedMessage } from "../unified.ts";
 import { invalidRequest } from "../unified.ts";
 import { sanitizeToolId } from "./ids.ts";
-import { isObject, parseJson } from "./json.ts";
+import { isObject, parseJson } from "../json_guards.ts";
 import type {
   WireContentBlock,
   WireImageBlock,

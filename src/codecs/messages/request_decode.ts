@@ -16,7 +16,7 @@ import type {
   UnifiedTool,
 } from "../unified.ts";
 import { invalidRequest } from "../unified.ts";
-import { isFiniteNumber, isObject, isString, type JsonObject } from "./json.ts";
+import { isFiniteNumber, isObject, isString, type JsonObject } from "../json_guards.ts";
 import { effortForBudget } from "./thinking.ts";
 
 export function toUnifiedRequest(body: unknown, _ctx: InboundContext): UnifiedRequest {

@@ -4,7 +4,7 @@
  */
 import type { TargetInfo } from "../codec.ts";
 import type { ToolChoice, UnifiedRequest } from "../unified.ts";
-import type { JsonObject } from "./json.ts";
+import type { JsonObject } from "../json_guards.ts";
 import { encodeMessages } from "./messages_encode.ts";
 import { JSON_RESPONSE_TOOL, jsonOutputSchema } from "./structured_output.ts";
 import { budgetForEffort, MIN_THINKING_BUDGET } from "./thinking.ts";

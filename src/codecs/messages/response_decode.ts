@@ -10,7 +10,7 @@ import type {
   UnifiedResponse,
 } from "../unified.ts";
 import { GatewayError } from "../unified.ts";
-import { isObject, isString, type JsonObject, stringField } from "./json.ts";
+import { isObject, isString, type JsonObject, stringField } from "../json_guards.ts";
 import { stopReasonFromWire } from "./stop_reason.ts";
 import { isJsonResponseCall } from "./structured_output.ts";
 import { usageFromWire } from "./usage.ts";

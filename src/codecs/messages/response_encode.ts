@@ -4,7 +4,7 @@
  */
 import type { EncodeContext } from "../codec.ts";
 import type { ReasoningPart, ToolCallPart, UnifiedResponse } from "../unified.ts";
-import { isObject, parseJson } from "./json.ts";
+import { isObject, parseJson } from "../json_guards.ts";
 import { stopReasonToWire } from "./stop_reason.ts";
 import { usageToWire, type WireUsage } from "./usage.ts";
 import type { WireResponseBlock } from "./wire.ts";

@@ -6,7 +6,7 @@ import type { SseEvent, StreamDecoder } from "../codec.ts";
 import type { StopReason, StreamEvent, UnifiedRequest, Usage } from "../unified.ts";
 import { GatewayError } from "../unified.ts";
 import { kindForErrorType, readWireError, statusForErrorType } from "./errors.ts";
-import { isObject, isString, type JsonObject, parseJson, stringField } from "./json.ts";
+import { isObject, isString, type JsonObject, parseJson, stringField } from "../json_guards.ts";
 import { stopReasonFromWire } from "./stop_reason.ts";
 import { isJsonResponseCall } from "./structured_output.ts";
 import { usageFromWire } from "./usage.ts";

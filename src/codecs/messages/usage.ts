@@ -4,7 +4,7 @@
  */
 import type { Usage } from "../unified.ts";
 import { uncachedInputTokens } from "../unified.ts";
-import { countField, isObject, type JsonObject } from "./json.ts";
+import { isObject, type JsonObject, numberField } from "../json_guards.ts";
 
 export interface WireUsage {
   input_tokens: number;
@@ -18,16 +18,16 @@ export interface WireUsage {
 /** Read `thinking_tokens` from `output_tokens_details`, which newer models send. */
 function thinkingTokens(usage: JsonObject): number {
   const details = usage.output_tokens_details;
-  return isObject(details) ? countField(details, "thinking_tokens") : 0;
+  return isObject(details) ? (numberField(details, "thinking_tokens") ?? 0) : 0;
 }
 
 export function usageFromWire(value: unknown): Usage {
   const usage = isObject(value) ? value : {};
-  const cacheRead = countField(usage, "cache_read_input_tokens");
-  const cacheWrite = countField(usage, "cache_creation_input_tokens");
+  const cacheRead = numberField(usage, "cache_read_input_tokens") ?? 0;
+  const cacheWrite = numberField(usage, "cache_creation_input_tokens") ?? 0;
   return {
-    inputTokens: countField(usage, "input_tokens") + cacheRead + cacheWrite,
-    outputTokens: countField(usage, "output_tokens"),
+    inputTokens: (numberField(usage, "input_tokens") ?? 0) + cacheRead + cacheWrite,
+    outputTokens: numberField(usage, "output_tokens") ?? 0,
     cacheReadTokens: cacheRead,
     cacheWriteTokens: cacheWrite,
     reasoningTokens: thinkingTokens(usage),

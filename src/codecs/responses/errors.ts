@@ -3,7 +3,7 @@
  * `{"error":{"message","type","param","code"}}`, the same as chat completions.
  */
 import type { ErrorKind, GatewayError } from "../unified.ts";
-import { isObject, objectField, parseJson, stringField } from "./wire.ts";
+import { isObject, objectField, parseJson, stringField } from "../json_guards.ts";
 
 const ERROR_TYPE: Record<ErrorKind, string> = {
   invalid_request: "invalid_request_error",

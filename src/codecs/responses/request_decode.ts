@@ -17,7 +17,7 @@ import {
   type UnifiedTool,
 } from "../unified.ts";
 import { reasoningFieldsFrom } from "./reasoning_carrier.ts";
-import { isObject, type JsonObject, stringField } from "./wire.ts";
+import { isObject, type JsonObject, stringField } from "../json_guards.ts";
 
 export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedRequest {
   if (!isObject(body)) throw invalidRequest("request body: expected a JSON object");

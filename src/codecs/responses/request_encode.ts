@@ -16,7 +16,7 @@ import type {
   UnifiedRequest,
   UnifiedTool,
 } from "../unified.ts";
-import type { JsonObject } from "./wire.ts";
+import type { JsonObject } from "../json_guards.ts";
 
 export function fromUnifiedRequest(req: UnifiedRequest, target: TargetInfo): JsonObject {
   const body: JsonObject = { model: target.model };

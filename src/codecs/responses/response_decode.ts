@@ -21,7 +21,7 @@ import {
   numberField,
   objectField,
   stringField,
-} from "./wire.ts";
+} from "../json_guards.ts";
 
 type OutputPart = TextPart | ToolCallPart | ReasoningPart;
 

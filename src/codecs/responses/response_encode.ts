@@ -7,7 +7,8 @@ import type { ReasoningPart, TextPart, ToolCallPart, UnifiedResponse } from "../
 import { encryptedContentFor } from "./reasoning_carrier.ts";
 import { responseIdFor, responseObject } from "./response_object.ts";
 import { outcomeForStopReason } from "./stop_reason.ts";
-import { type JsonObject, mintedId } from "./wire.ts";
+import type { JsonObject } from "../json_guards.ts";
+import { mintedId } from "./wire.ts";
 
 export function fromUnifiedResponse(res: UnifiedResponse, ctx: EncodeContext): unknown {
   const outcome = outcomeForStopReason(res.stopReason);

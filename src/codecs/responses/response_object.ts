@@ -4,7 +4,7 @@
  */
 import type { UnifiedRequest, Usage } from "../unified.ts";
 import { usageToWire } from "./usage.ts";
-import type { JsonObject } from "./wire.ts";
+import type { JsonObject } from "../json_guards.ts";
 import type { ResponseStatus } from "./stop_reason.ts";
 
 export interface ResponseObjectFields {

@@ -16,7 +16,7 @@ import {
   objectField,
   parseJson,
   stringField,
-} from "./wire.ts";
+} from "../json_guards.ts";
 
 interface ToolCallState {
   index: number;

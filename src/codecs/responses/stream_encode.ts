@@ -11,7 +11,8 @@ import { redactedCarrier, signatureCarrier } from "./reasoning_carrier.ts";
 import { functionCallItem, messageItem, outputText } from "./response_encode.ts";
 import { responseIdFor, responseObject, type ResponseObjectFields } from "./response_object.ts";
 import { outcomeForStopReason } from "./stop_reason.ts";
-import { type JsonObject, mintedId } from "./wire.ts";
+import type { JsonObject } from "../json_guards.ts";
+import { mintedId } from "./wire.ts";
 
 export function createStreamEncoder(ctx: EncodeContext): StreamEncoder {
   return new ResponsesStreamEncoder(ctx);

@@ -4,7 +4,7 @@
  * `output_tokens_details.reasoning_tokens`. That is already the unified meaning.
  */
 import type { Usage } from "../unified.ts";
-import { isObject, type JsonObject, numberField, objectField } from "./wire.ts";
+import { isObject, type JsonObject, numberField, objectField } from "../json_guards.ts";
 
 export function usageFromWire(value: unknown): Usage | undefined {
   if (!isObject(value)) return undefined;
