@@ -8,10 +8,5 @@ if (import.meta.main) {
       entry[1] !== undefined
     ),
   );
-  if (Deno.args[0] === "logs") {
-    // Loaded on demand, like serve: reading logs needs neither the server nor the codecs.
-    const { runLogs } = await import("./src/cli/logs.ts");
-    Deno.exit(await runLogs(Deno.args.slice(1), env));
-  }
   Deno.exit(await runCli(Deno.args, env));
 }

@@ -11,6 +11,7 @@ Usage:
 Commands:
   serve          start the gateway
   check-config   validate a config file and print a summary
+  logs           print usage log lines (JSONL, for jq) or a summary table
 
 Options:
   -h, --help     show this help (or "plexus <command> --help")
@@ -51,6 +52,7 @@ Options:
   -h, --help          show this help
 `;
 
-export function commandHelp(command: CommandName): string {
+/** `logs` keeps its own help beside its flags (src/cli/logs.ts). */
+export function commandHelp(command: Exclude<CommandName, "logs">): string {
   return command === "serve" ? SERVE_HELP : CHECK_CONFIG_HELP;
 }

@@ -29,7 +29,9 @@ async function dispatch(args: string[], env: Record<string, string>): Promise<nu
     return 0;
   }
   if (first === "help") {
-    console.log(rest[0] === undefined ? MAIN_HELP : commandHelp(commandOf(rest[0])));
+    const command = rest[0] === undefined ? undefined : commandOf(rest[0]);
+    if (command === "logs") return await runLogsCommand(["--help"], env);
+    console.log(command === undefined ? MAIN_HELP : commandHelp(command));
     return 0;
   }
   if (first.startsWith("-")) {
@@ -37,7 +39,14 @@ async function dispatch(args: string[], env: Record<string, string>): Promise<nu
   }
   const command = commandOf(first);
   if (command === "check-config") return await runCheckConfig(rest, env);
+  if (command === "logs") return await runLogsCommand(rest, env);
   // Loaded on demand: check-config must work without the server and its dependencies.
   const { runServe } = await import("./serve.ts");
   return await runServe(rest, env);
+}
+
+/** Loaded on demand: reading logs needs neither the server nor the codecs. */
+async function runLogsCommand(args: string[], env: Record<string, string>): Promise<number> {
+  const { runLogs } = await import("./logs.ts");
+  return await runLogs(args, env);
 }
