@@ -136,6 +136,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       Date.now(),
       gw.stats,
       gw.random,
+      estimatedInputTokens(input.request),
     );
     record.alias = resolution.alias;
     candidates = resolution.candidates;
@@ -569,6 +570,12 @@ function clientGone(
 ): Response {
   complete(CLIENT_CLOSED, { kind: "client_aborted", message: "client disconnected" });
   return new Response(null, { status: CLIENT_CLOSED });
+}
+
+/** About four bytes of JSON per prompt token: enough to rank targets by cost. */
+function estimatedInputTokens(request: Request): number | undefined {
+  const length = Number(request.headers.get("content-length"));
+  return Number.isFinite(length) && length > 0 ? Math.ceil(length / 4) : undefined;
 }
 
 export function asGatewayError(error: unknown): GatewayError {

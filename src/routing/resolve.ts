@@ -26,6 +26,7 @@ export function resolveModel(
   now: number,
   stats?: SelectionStats,
   random?: Random,
+  estimatedInputTokens?: number,
 ): Resolution {
   const alias = config.models[requested];
   if (alias !== undefined) {
@@ -36,7 +37,7 @@ export function resolveModel(
         `Model '${requested}' has no enabled target: every provider behind it is disabled.`,
       );
     }
-    const ordered = orderTargets(alias.selector, enabled, stats, random);
+    const ordered = orderTargets(alias.selector, enabled, stats, random, estimatedInputTokens);
     const candidates = withoutCooling(ordered, health, now);
     const limit = alias.maxAttempts ?? candidates.length;
     return { alias: alias.name, candidates: candidates.slice(0, limit).map(toCandidate) };
