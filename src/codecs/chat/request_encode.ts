@@ -15,6 +15,7 @@ import type {
   UnifiedMessage,
   UnifiedRequest,
 } from "../unified.ts";
+import { effortOf } from "../reasoning_budget.ts";
 import { encodeReasoningDetails } from "./reasoning_details.ts";
 import type { ChatToolCall } from "./wire.ts";
 
@@ -88,13 +89,7 @@ export function reasoningEffortFor(
   reasoning: ReasoningConfig | undefined,
 ): ReasoningEffort | undefined {
   if (reasoning === undefined || !reasoning.enabled) return undefined;
-  if (reasoning.effort !== undefined) return reasoning.effort;
-  const budget = reasoning.budgetTokens;
-  if (budget === undefined) return undefined;
-  if (budget <= 1024) return "minimal";
-  if (budget <= 4096) return "low";
-  if (budget <= 16384) return "medium";
-  return "high";
+  return effortOf(reasoning);
 }
 
 function encodeMessages(req: UnifiedRequest): ChatMessage[] {

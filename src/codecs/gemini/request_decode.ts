@@ -17,7 +17,8 @@ import {
 } from "../unified.ts";
 import { isFiniteNumber, isObject, isString, isStringArray } from "../json_guards.ts";
 import { fromGeminiSchema } from "./schema_from_gemini.ts";
-import { effortForBudget, effortForThinkingLevel } from "./thinking.ts";
+import { effortForBudget } from "../reasoning_budget.ts";
+import { effortForThinkingLevel } from "./thinking.ts";
 
 export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedRequest {
   if (!isObject(body)) throw invalidRequest("request body: expected a JSON object");

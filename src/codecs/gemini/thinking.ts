@@ -1,26 +1,9 @@
 /**
  * Gemini `thinkingConfig` ⇄ unified reasoning (ai.google.dev/gemini-api/docs/thinking), with the
- * project-wide effort ⇄ budget table (minimal 1024, low 2048, medium 8192, high 24576).
+ * project-wide effort ⇄ budget table in `reasoning_budget.ts`.
  */
+import { budgetForEffort } from "../reasoning_budget.ts";
 import type { ReasoningConfig, ReasoningEffort } from "../unified.ts";
-
-const BUDGET_FOR_EFFORT: Record<ReasoningEffort, number> = {
-  minimal: 1024,
-  low: 2048,
-  medium: 8192,
-  high: 24576,
-};
-
-export function budgetForEffort(effort: ReasoningEffort): number {
-  return BUDGET_FOR_EFFORT[effort];
-}
-
-export function effortForBudget(budget: number): ReasoningEffort {
-  if (budget <= 1024) return "minimal";
-  if (budget <= 4096) return "low";
-  if (budget <= 16384) return "medium";
-  return "high";
-}
 
 /** Gemini 3 `thinkingLevel` names, lower-cased. */
 export function effortForThinkingLevel(level: string): ReasoningEffort | undefined {

@@ -17,7 +17,7 @@ import type {
 } from "../unified.ts";
 import { invalidRequest } from "../unified.ts";
 import { isFiniteNumber, isObject, isString, type JsonObject } from "../json_guards.ts";
-import { effortForBudget } from "./thinking.ts";
+import { effortForBudget } from "../reasoning_budget.ts";
 
 export function toUnifiedRequest(body: unknown, _ctx: InboundContext): UnifiedRequest {
   if (!isObject(body)) throw invalidRequest("request body: expected a JSON object");

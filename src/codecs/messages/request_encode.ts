@@ -7,8 +7,11 @@ import type { ToolChoice, UnifiedRequest } from "../unified.ts";
 import type { JsonObject } from "../json_guards.ts";
 import { encodeMessages } from "./messages_encode.ts";
 import { JSON_RESPONSE_TOOL, jsonOutputSchema } from "./structured_output.ts";
-import { budgetForEffort, MIN_THINKING_BUDGET } from "./thinking.ts";
+import { budgetForEffort } from "../reasoning_budget.ts";
 import type { WireTool, WireToolChoice } from "./wire.ts";
+
+/** Extended thinking, "budget_tokens": the API rejects budgets below 1024. */
+const MIN_THINKING_BUDGET = 1024;
 
 /**
  * Deliberately dropped: `metadata` other than the user id (the API accepts only `user_id`),

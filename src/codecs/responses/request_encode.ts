@@ -6,7 +6,6 @@ import type { TargetInfo } from "../codec.ts";
 import type {
   ContentPart,
   ImagePart,
-  ReasoningEffort,
   ReasoningPart,
   ResponseFormat,
   TextPart,
@@ -17,6 +16,7 @@ import type {
   UnifiedTool,
 } from "../unified.ts";
 import type { JsonObject } from "../json_guards.ts";
+import { effortOf } from "../reasoning_budget.ts";
 
 export function fromUnifiedRequest(req: UnifiedRequest, target: TargetInfo): JsonObject {
   const body: JsonObject = { model: target.model };
@@ -33,7 +33,7 @@ export function fromUnifiedRequest(req: UnifiedRequest, target: TargetInfo): Jso
   if (req.toolChoice) body.tool_choice = encodeToolChoice(req.toolChoice);
   if (req.parallelToolCalls !== undefined) body.parallel_tool_calls = req.parallelToolCalls;
   if (req.reasoning?.enabled) {
-    const effort = req.reasoning.effort ?? effortForBudget(req.reasoning.budgetTokens);
+    const effort = effortOf(req.reasoning);
     body.reasoning = effort ? { effort } : {};
     // Without stored state, the next turn can only hand reasoning back in encrypted form.
     body.include = ["reasoning.encrypted_content"];
@@ -42,15 +42,6 @@ export function fromUnifiedRequest(req: UnifiedRequest, target: TargetInfo): Jso
   if (req.user !== undefined) body.user = req.user;
   if (req.metadata) body.metadata = req.metadata;
   return body;
-}
-
-/** Cross-API rule: budget → effort (≤1024 minimal, ≤4096 low, ≤16384 medium, else high). */
-export function effortForBudget(budget: number | undefined): ReasoningEffort | undefined {
-  if (budget === undefined) return undefined;
-  if (budget <= 1024) return "minimal";
-  if (budget <= 4096) return "low";
-  if (budget <= 16384) return "medium";
-  return "high";
 }
 
 /** "Input items": messages interleave with function_call / function_call_output items in order. */
