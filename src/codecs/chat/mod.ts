@@ -3,7 +3,7 @@
  * Reference: platform.openai.com/docs/api-reference/chat.
  */
 import type { Codec } from "../codec.ts";
-import { renderError, upstreamErrorMessage } from "./errors.ts";
+import { renderError, upstreamErrorMessage } from "../openai_errors.ts";
 import { toUnifiedRequest } from "./request_decode.ts";
 import { fromUnifiedRequest } from "./request_encode.ts";
 import { toUnifiedResponse } from "./response_decode.ts";

@@ -20,7 +20,7 @@ import {
   stringField,
 } from "../json_guards.ts";
 import { decodeReasoning } from "./reasoning_details.ts";
-import { errorKindFor } from "./errors.ts";
+import { errorKindFor } from "../openai_errors.ts";
 import { stopReasonFor } from "./finish_reason.ts";
 import { decodeUsage } from "./usage.ts";
 

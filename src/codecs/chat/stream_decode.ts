@@ -10,7 +10,7 @@
  */
 import type { SseEvent, StreamDecoder } from "../codec.ts";
 import { DEFAULT_STATUS, type StreamEvent, type UnifiedRequest } from "../unified.ts";
-import { errorKindFor } from "./errors.ts";
+import { errorKindFor } from "../openai_errors.ts";
 import {
   isObject,
   type JsonObject,

@@ -6,7 +6,7 @@
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
 import { sseFrame } from "../../http/sse.ts";
 import { emptyUsage, type StreamEvent, type Usage } from "../unified.ts";
-import { openAiErrorType } from "./errors.ts";
+import { openAiErrorType } from "../openai_errors.ts";
 import { finishReasonFor } from "./finish_reason.ts";
 import {
   encodedEncryptedDetail,

@@ -2,7 +2,7 @@
  * The OpenAI Responses API codec (OpenAI API reference, "Responses"), inbound and outbound.
  */
 import type { Codec } from "../codec.ts";
-import { renderError, upstreamErrorMessage } from "./errors.ts";
+import { renderError, upstreamErrorMessage } from "../openai_errors.ts";
 import { toUnifiedRequest } from "./request_decode.ts";
 import { fromUnifiedRequest } from "./request_encode.ts";
 import { toUnifiedResponse } from "./response_decode.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { toUnifiedResponse } from "../../../src/codecs/chat/response_decode.ts";
-import { upstreamErrorMessage } from "../../../src/codecs/chat/errors.ts";
+import { upstreamErrorMessage } from "../../../src/codecs/openai_errors.ts";
 import { GatewayError, type UnifiedResponse, type Usage } from "../../../src/codecs/unified.ts";
 import { fixtureNames, readFixture, request } from "./helpers.ts";
 

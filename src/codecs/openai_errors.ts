@@ -1,9 +1,10 @@
 /**
- * Errors in the OpenAI dialect: `{"error":{"message","type","param","code"}}`.
+ * Errors in the OpenAI dialect, shared by chat completions and Responses (both use the same
+ * body): `{"error":{"message","type","param","code"}}`.
  * Reference: platform.openai.com/docs/guides/error-codes (API errors).
  */
-import { type ErrorKind, type GatewayError, kindForStatus } from "../unified.ts";
-import { isObject, type JsonObject, objectField, parseJson, stringField } from "../json_guards.ts";
+import { type ErrorKind, type GatewayError, kindForStatus } from "./unified.ts";
+import { isObject, type JsonObject, objectField, parseJson, stringField } from "./json_guards.ts";
 
 const OPENAI_ERROR_TYPE: Record<ErrorKind, string> = {
   invalid_request: "invalid_request_error",
@@ -23,11 +24,11 @@ export function openAiErrorType(kind: ErrorKind): string {
   return OPENAI_ERROR_TYPE[kind];
 }
 
-export interface ChatErrorBody {
+export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
 }
 
-export function renderError(err: GatewayError): ChatErrorBody {
+export function renderError(err: GatewayError): OpenAiErrorBody {
   return {
     error: {
       message: err.message,

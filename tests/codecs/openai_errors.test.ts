@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { renderError, upstreamErrorMessage } from "../../../src/codecs/chat/errors.ts";
-import { chatCodec } from "../../../src/codecs/chat/mod.ts";
-import { GatewayError, invalidRequest } from "../../../src/codecs/unified.ts";
+import { renderError, upstreamErrorMessage } from "../../src/codecs/openai_errors.ts";
+import { GatewayError, invalidRequest } from "../../src/codecs/unified.ts";
 
 Deno.test("errors render in the OpenAI shape with type from the kind", () => {
   assert.deepEqual(renderError(invalidRequest("messages: required", "messages")), {
@@ -43,18 +42,4 @@ Deno.test("upstream error messages are read from common shapes and never echo ra
   assert.equal(upstreamErrorMessage(400, '[{"error":{"message":"first"}}]'), "first");
   const html = upstreamErrorMessage(502, "<html>Bearer sk-secret bad gateway</html>");
   assert.equal(html, "upstream returned HTTP 502");
-});
-
-Deno.test("upstream URL, auth header and pass-through model swap", () => {
-  assert.equal(
-    chatCodec.upstreamUrl("https://api.openai.com/v1", "gpt-4o", true),
-    "https://api.openai.com/v1/chat/completions",
-  );
-  assert.deepEqual(chatCodec.upstreamHeaders("sk-1"), { Authorization: "Bearer sk-1" });
-  assert.deepEqual(chatCodec.upstreamHeaders(undefined), {});
-  const body = { model: "alias", messages: [], stream: true };
-  const swapped = chatCodec.withModel(body, "gpt-4o");
-  assert.deepEqual(swapped, { model: "gpt-4o", messages: [], stream: true });
-  assert.equal(body.model, "alias", "the client body is not mutated");
-  assert.equal(chatCodec.api, "chat");
 });
