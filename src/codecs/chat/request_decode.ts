@@ -20,6 +20,13 @@ import {
   type UnifiedTool,
 } from "../unified.ts";
 import { isObject, type JsonObject, objectField, stringField } from "../json_guards.ts";
+import { parseBase64DataUrl } from "../data_url.ts";
+import {
+  optionalBoolean,
+  optionalNumber,
+  optionalPositiveInteger,
+  optionalString,
+} from "../request_fields.ts";
 import { decodeReasoning } from "./reasoning_details.ts";
 
 export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedRequest {
@@ -35,21 +42,21 @@ export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedReq
   const request: UnifiedRequest = {
     model,
     messages,
-    stream: ctx.stream ?? optionalBoolean(body, "stream") ?? false,
+    stream: ctx.stream ?? optionalBoolean(body.stream, "stream") ?? false,
   };
   if (system !== undefined) request.system = system;
   const tools = decodeTools(body.tools);
   if (tools !== undefined) request.tools = tools;
   const toolChoice = decodeToolChoice(body.tool_choice);
   if (toolChoice !== undefined) request.toolChoice = toolChoice;
-  const parallel = optionalBoolean(body, "parallel_tool_calls");
+  const parallel = optionalBoolean(body.parallel_tool_calls, "parallel_tool_calls");
   if (parallel !== undefined) request.parallelToolCalls = parallel;
-  const maxTokens = optionalPositiveInteger(body, "max_completion_tokens") ??
-    optionalPositiveInteger(body, "max_tokens");
+  const maxTokens = optionalPositiveInteger(body.max_completion_tokens, "max_completion_tokens") ??
+    optionalPositiveInteger(body.max_tokens, "max_tokens");
   if (maxTokens !== undefined) request.maxTokens = maxTokens;
-  const temperature = optionalNumber(body, "temperature");
+  const temperature = optionalNumber(body.temperature, "temperature");
   if (temperature !== undefined) request.temperature = temperature;
-  const topP = optionalNumber(body, "top_p");
+  const topP = optionalNumber(body.top_p, "top_p");
   if (topP !== undefined) request.topP = topP;
   const stop = decodeStop(body.stop);
   if (stop !== undefined) request.stop = stop;
@@ -57,7 +64,7 @@ export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedReq
   if (responseFormat !== undefined) request.responseFormat = responseFormat;
   const reasoning = decodeReasoningEffort(body.reasoning_effort);
   if (reasoning !== undefined) request.reasoning = reasoning;
-  const user = optionalString(body, "user");
+  const user = optionalString(body.user, "user");
   if (user !== undefined) request.user = user;
   const metadata = decodeMetadata(body.metadata);
   if (metadata !== undefined) request.metadata = metadata;
@@ -69,37 +76,6 @@ export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedReq
 }
 
 // ---- scalar fields ---------------------------------------------------------------------------
-
-function optionalBoolean(body: JsonObject, key: string): boolean | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "boolean") throw invalidRequest(`${key}: expected a boolean`, key);
-  return value;
-}
-
-function optionalNumber(body: JsonObject, key: string): number | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw invalidRequest(`${key}: expected a number`, key);
-  }
-  return value;
-}
-
-function optionalPositiveInteger(body: JsonObject, key: string): number | undefined {
-  const value = optionalNumber(body, key);
-  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
-    throw invalidRequest(`${key}: expected a positive integer`, key);
-  }
-  return value;
-}
-
-function optionalString(body: JsonObject, key: string): string | undefined {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw invalidRequest(`${key}: expected a string`, key);
-  return value;
-}
 
 function decodeStop(value: unknown): string[] | undefined {
   if (value === undefined || value === null) return undefined;
@@ -311,8 +287,6 @@ function decodeUserPart(part: unknown, where: string): TextPart | ImagePart {
   );
 }
 
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
-
 /** `image_url.url`: a `data:<mime>;base64,…` URL or an http(s) URL. */
 function decodeImagePart(part: JsonObject, where: string): ImagePart {
   const image = part.image_url;
@@ -320,10 +294,10 @@ function decodeImagePart(part: JsonObject, where: string): ImagePart {
   if (typeof url !== "string") {
     throw invalidRequest(`${where}.image_url.url: expected a string`, "messages");
   }
-  const data = DATA_URL.exec(url);
+  const inline = parseBase64DataUrl(url);
   let result: ImagePart;
-  if (data !== null) {
-    result = { type: "image", source: { kind: "base64", mediaType: data[1], data: data[2] } };
+  if (inline !== undefined) {
+    result = { type: "image", source: { kind: "base64", ...inline } };
   } else if (/^https?:\/\//i.test(url)) {
     result = { type: "image", source: { kind: "url", url } };
   } else {

@@ -15,6 +15,7 @@ import type {
   UnifiedMessage,
   UnifiedRequest,
 } from "../unified.ts";
+import { imageSourceUrl } from "../data_url.ts";
 import { effortOf } from "../reasoning_budget.ts";
 import { encodeReasoningDetails } from "./reasoning_details.ts";
 import type { ChatToolCall } from "./wire.ts";
@@ -138,10 +139,7 @@ function toolResultText(result: ToolResultPart): string {
 
 function encodeUserPart(part: TextPart | ImagePart): Record<string, unknown> {
   if (part.type === "text") return { type: "text", text: part.text };
-  const url = part.source.kind === "url"
-    ? part.source.url
-    : `data:${part.source.mediaType};base64,${part.source.data}`;
-  const image: Record<string, unknown> = { url };
+  const image: Record<string, unknown> = { url: imageSourceUrl(part.source) };
   if (part.detail !== undefined) image.detail = part.detail;
   return { type: "image_url", image_url: image };
 }

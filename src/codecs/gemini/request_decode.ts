@@ -15,9 +15,10 @@ import {
   type UnifiedRequest,
   type UnifiedTool,
 } from "../unified.ts";
-import { isFiniteNumber, isObject, isString, isStringArray } from "../json_guards.ts";
+import { isObject, isString, isStringArray } from "../json_guards.ts";
 import { fromGeminiSchema } from "./schema_from_gemini.ts";
 import { effortForBudget } from "../reasoning_budget.ts";
+import { optionalNumber } from "../request_fields.ts";
 import { effortForThinkingLevel } from "./thinking.ts";
 
 export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedRequest {
@@ -382,11 +383,5 @@ function decodeToolConfig(toolConfig: unknown): ToolChoice | undefined {
 function optionalString(value: unknown, path: string): string | undefined {
   if (value === undefined) return undefined;
   if (!isString(value)) throw invalidRequest(`${path}: expected a string`, path);
-  return value;
-}
-
-function optionalNumber(value: unknown, path: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!isFiniteNumber(value)) throw invalidRequest(`${path}: expected a number`, path);
   return value;
 }

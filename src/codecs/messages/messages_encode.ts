@@ -7,6 +7,7 @@
 import type { ContentPart, ImagePart, TextPart, UnifiedMessage } from "../unified.ts";
 import { invalidRequest } from "../unified.ts";
 import { sanitizeToolId } from "./ids.ts";
+import { parseBase64DataUrl } from "../data_url.ts";
 import { isObject, parseJson } from "../json_guards.ts";
 import type {
   WireContentBlock,
@@ -80,8 +81,10 @@ function encodeImageSource(part: ImagePart): WireImageSource {
   if (source.kind === "base64") {
     return { type: "base64", media_type: source.mediaType, data: source.data };
   }
-  const dataUrl = /^data:([^;,]+);base64,(.*)$/s.exec(source.url);
-  if (dataUrl !== null) return { type: "base64", media_type: dataUrl[1], data: dataUrl[2] };
+  const inline = parseBase64DataUrl(source.url);
+  if (inline !== undefined) {
+    return { type: "base64", media_type: inline.mediaType, data: inline.data };
+  }
   return { type: "url", url: source.url };
 }
 

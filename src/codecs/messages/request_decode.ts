@@ -16,8 +16,9 @@ import type {
   UnifiedTool,
 } from "../unified.ts";
 import { invalidRequest } from "../unified.ts";
-import { isFiniteNumber, isObject, isString, type JsonObject } from "../json_guards.ts";
+import { isObject, isString, type JsonObject } from "../json_guards.ts";
 import { effortForBudget } from "../reasoning_budget.ts";
+import { optionalBoolean, optionalNumber } from "../request_fields.ts";
 
 export function toUnifiedRequest(body: unknown, _ctx: InboundContext): UnifiedRequest {
   if (!isObject(body)) throw invalidRequest("request body: expected a JSON object");
@@ -25,7 +26,7 @@ export function toUnifiedRequest(body: unknown, _ctx: InboundContext): UnifiedRe
     model: readModel(body),
     messages: readMessages(body.messages),
     maxTokens: readMaxTokens(body.max_tokens),
-    stream: readOptionalBoolean(body.stream, "stream") ?? false,
+    stream: optionalBoolean(body.stream, "stream") ?? false,
   };
   const system = readSystem(body.system);
   if (system !== undefined) request.system = system;
@@ -60,24 +61,12 @@ function readMaxTokens(value: unknown): number {
   return value as number;
 }
 
-function readOptionalBoolean(value: unknown, path: string): boolean | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "boolean") throw invalidRequest(`${path}: expected a boolean`, path);
-  return value;
-}
-
-function readOptionalNumber(value: unknown, path: string): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!isFiniteNumber(value)) throw invalidRequest(`${path}: expected a number`, path);
-  return value;
-}
-
 function assignSampling(request: UnifiedRequest, body: JsonObject): void {
-  const temperature = readOptionalNumber(body.temperature, "temperature");
+  const temperature = optionalNumber(body.temperature, "temperature");
   if (temperature !== undefined) request.temperature = temperature;
-  const topP = readOptionalNumber(body.top_p, "top_p");
+  const topP = optionalNumber(body.top_p, "top_p");
   if (topP !== undefined) request.topP = topP;
-  const topK = readOptionalNumber(body.top_k, "top_k");
+  const topK = optionalNumber(body.top_k, "top_k");
   if (topK !== undefined) request.topK = topK;
 }
 
@@ -242,7 +231,7 @@ function readToolResultBlock(block: JsonObject, path: string): ContentPart {
   if (!isString(block.tool_use_id)) {
     throw invalidRequest(`${path}.tool_use_id: expected a string`, `${path}.tool_use_id`);
   }
-  const isError = readOptionalBoolean(block.is_error, `${path}.is_error`);
+  const isError = optionalBoolean(block.is_error, `${path}.is_error`);
   const part: ContentPart = {
     type: "tool_result",
     toolCallId: block.tool_use_id,
@@ -323,7 +312,7 @@ function assignToolChoice(request: UnifiedRequest, value: unknown): void {
   if (value === undefined || value === null) return;
   if (!isObject(value)) throw invalidRequest("tool_choice: expected an object", "tool_choice");
   request.toolChoice = readToolChoiceType(value);
-  const disableParallel = readOptionalBoolean(
+  const disableParallel = optionalBoolean(
     value.disable_parallel_tool_use,
     "tool_choice.disable_parallel_tool_use",
   );

@@ -16,6 +16,13 @@ import {
   type UnifiedRequest,
   type UnifiedTool,
 } from "../unified.ts";
+import { parseBase64DataUrl } from "../data_url.ts";
+import {
+  optionalBoolean,
+  optionalNumber,
+  optionalPositiveInteger,
+  optionalString,
+} from "../request_fields.ts";
 import { reasoningFieldsFrom } from "./reasoning_carrier.ts";
 import { isObject, type JsonObject, stringField } from "../json_guards.ts";
 
@@ -30,31 +37,26 @@ export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedReq
     throw invalidRequest("input: required, expected a string or an array of input items", "input");
   }
   const { system, messages } = decodeInput(body.input);
-  const instructions = optionalString(body, "instructions");
+  const instructions = optionalString(body.instructions, "instructions");
   const systemParts = [instructions, system].filter((s): s is string => !!s);
 
   const request: UnifiedRequest = {
     model,
     messages,
-    stream: optionalBoolean(body, "stream") ?? ctx.stream ?? false,
+    stream: optionalBoolean(body.stream, "stream") ?? ctx.stream ?? false,
   };
   if (systemParts.length > 0) request.system = systemParts.join("\n\n");
   if (body.tools !== undefined && body.tools !== null) request.tools = decodeTools(body.tools);
   if (body.tool_choice !== undefined && body.tool_choice !== null) {
     request.toolChoice = decodeToolChoice(body.tool_choice);
   }
-  const parallel = optionalBoolean(body, "parallel_tool_calls");
+  const parallel = optionalBoolean(body.parallel_tool_calls, "parallel_tool_calls");
   if (parallel !== undefined) request.parallelToolCalls = parallel;
-  const maxTokens = optionalNumber(body, "max_output_tokens");
-  if (maxTokens !== undefined) {
-    if (!Number.isInteger(maxTokens) || maxTokens < 1) {
-      throw invalidRequest("max_output_tokens: expected a positive integer", "max_output_tokens");
-    }
-    request.maxTokens = maxTokens;
-  }
-  const temperature = optionalNumber(body, "temperature");
+  const maxTokens = optionalPositiveInteger(body.max_output_tokens, "max_output_tokens");
+  if (maxTokens !== undefined) request.maxTokens = maxTokens;
+  const temperature = optionalNumber(body.temperature, "temperature");
   if (temperature !== undefined) request.temperature = temperature;
-  const topP = optionalNumber(body, "top_p");
+  const topP = optionalNumber(body.top_p, "top_p");
   if (topP !== undefined) request.topP = topP;
   const reasoning = decodeReasoning(body.reasoning);
   if (reasoning) request.reasoning = reasoning;
@@ -62,7 +64,7 @@ export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedReq
   if (format) request.responseFormat = format;
   const metadata = decodeMetadata(body.metadata);
   if (metadata) request.metadata = metadata;
-  const user = optionalString(body, "user");
+  const user = optionalString(body.user, "user");
   if (user !== undefined) request.user = user;
   // `store`, `include`, `truncation`, `service_tier`… are accepted and ignored: Plexus keeps no
   // server-side state and answers with what the upstream gives.
@@ -199,8 +201,6 @@ function decodeMessageContent(
   return parts;
 }
 
-const DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
-
 /** "Image inputs": `image_url` is a URL or a base64 data URL; `file_id` needs OpenAI's file store. */
 function decodeImage(part: JsonObject, path: string): ImagePart {
   const url = stringField(part, "image_url");
@@ -210,10 +210,10 @@ function decodeImage(part: JsonObject, path: string): ImagePart {
       : "expected image_url";
     throw invalidRequest(`${path}: ${reason}`, "input");
   }
-  const data = DATA_URL.exec(url);
+  const inline = parseBase64DataUrl(url);
   const image: ImagePart = {
     type: "image",
-    source: data ? { kind: "base64", mediaType: data[1], data: data[2] } : { kind: "url", url },
+    source: inline ? { kind: "base64", ...inline } : { kind: "url", url },
   };
   const detail = part.detail;
   if (detail === "auto" || detail === "low" || detail === "high") image.detail = detail;
@@ -371,28 +371,5 @@ function requireString(obj: JsonObject, key: string, path: string): string {
   if (typeof value !== "string") {
     throw invalidRequest(`${path}.${key}: required, expected a string`, path.split(/[.[]/)[0]);
   }
-  return value;
-}
-
-function optionalString(obj: JsonObject, key: string): string | undefined {
-  const value = obj[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw invalidRequest(`${key}: expected a string`, key);
-  return value;
-}
-
-function optionalNumber(obj: JsonObject, key: string): number | undefined {
-  const value = obj[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "number" || !Number.isFinite(value)) {
-    throw invalidRequest(`${key}: expected a number`, key);
-  }
-  return value;
-}
-
-function optionalBoolean(obj: JsonObject, key: string): boolean | undefined {
-  const value = obj[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== "boolean") throw invalidRequest(`${key}: expected a boolean`, key);
   return value;
 }

@@ -16,6 +16,7 @@ import type {
   UnifiedTool,
 } from "../unified.ts";
 import type { JsonObject } from "../json_guards.ts";
+import { imageSourceUrl } from "../data_url.ts";
 import { effortOf } from "../reasoning_budget.ts";
 
 export function fromUnifiedRequest(req: UnifiedRequest, target: TargetInfo): JsonObject {
@@ -102,10 +103,11 @@ function encodeItem(part: ContentPart): JsonObject | undefined {
 }
 
 function encodeImage(part: ImagePart): JsonObject {
-  const url = part.source.kind === "url"
-    ? part.source.url
-    : `data:${part.source.mediaType};base64,${part.source.data}`;
-  return { type: "input_image", image_url: url, detail: part.detail ?? "auto" };
+  return {
+    type: "input_image",
+    image_url: imageSourceUrl(part.source),
+    detail: part.detail ?? "auto",
+  };
 }
 
 /** `function_call_output.output`: a string, or input_text / input_image parts. */
