@@ -1,5 +1,7 @@
 /** The HTTP server: wires the router to the gateway and owns start and shutdown. */
 import denoJson from "../../deno.json" with { type: "json" };
+import { AdminApi, registerAdminRoutes } from "../admin/api.ts";
+import { adminAccess } from "../admin/auth.ts";
 import type { Codec, InboundContext } from "../codecs/codec.ts";
 import { CODECS } from "../codecs/registry.ts";
 import { type ApiName, GatewayError } from "../codecs/unified.ts";
@@ -13,7 +15,8 @@ import { healthDetail } from "../state/health_detail.ts";
 import { openPersistedCooldowns, type PersistedCooldowns } from "../state/persisted_cooldowns.ts";
 import { Observability } from "../usage/observability.ts";
 import type { UsageSink } from "../usage/record.ts";
-import { constantTimeEqual, KeyRing, presentedSecret } from "./auth.ts";
+import { fanOut } from "../usage/usage_log.ts";
+import { KeyRing, presentedSecret } from "./auth.ts";
 import { listModels } from "./models.ts";
 import { Router } from "./router.ts";
 
@@ -67,6 +70,17 @@ export async function startServer(
   };
   const router = buildRouter(gateway, observability);
   const startedAt = Date.now();
+  const admin = new AdminApi({
+    config,
+    version: VERSION,
+    startedAt,
+    health: () => gateway.health,
+    stats: () => observability.stats.snapshot(),
+    inFlight: () => observability.metrics.inFlight,
+    persistCooldowns: cooldowns?.flush,
+  });
+  gateway.usage = fanOut([observability.sink, admin.usageSink]);
+  registerAdminRoutes(router, admin);
 
   let listening: (addr: { hostname: string; port: number }) => void = () => {};
   const listened = new Promise<{ hostname: string; port: number }>((r) => (listening = r));
@@ -92,10 +106,13 @@ export async function startServer(
     return route(router, request, url, context);
   });
   let stopped: Promise<void> | undefined;
-  const shutdown = (): Promise<void> =>
-    stopped ??= drain(server, stopping, config.server.shutdownGraceMs).then(() =>
+  const shutdown = (): Promise<void> => {
+    // Live admin streams never end on their own: close them so they do not hold the drain up.
+    admin.close();
+    return stopped ??= drain(server, stopping, config.server.shutdownGraceMs).then(() =>
       cooldowns?.flush()
     ).then(() => observability.close());
+  };
   const addr = await listened;
   return { addr, shutdown, finished: server.finished };
 }
@@ -246,14 +263,7 @@ function adminDenied(adminKey: string | undefined, headers: Headers): Response |
       error: { message: "Detailed health is disabled: no admin_key is configured." },
     }, 404);
   }
-  const authorization = /^Bearer\s+(.+)$/i.exec(headers.get("authorization")?.trim() ?? "");
-  const presented = authorization?.[1].trim() ?? headers.get("x-api-key");
-  const encoder = new TextEncoder();
-  if (
-    presented !== null && constantTimeEqual(encoder.encode(presented), encoder.encode(adminKey))
-  ) {
-    return undefined;
-  }
+  if (adminAccess(adminKey, headers) === "granted") return undefined;
   return jsonResponse({
     error: { message: "Detailed health needs the admin key (Authorization: Bearer <admin_key>)." },
   }, 401);

@@ -107,6 +107,33 @@ export class CooldownTracker implements TargetHealth {
     };
   }
 
+  /**
+   * Forgets cooldowns on an admin's request (`DELETE /v0/state/cooldowns`): every one, or those
+   * of one provider and/or one model. A provider-wide entry goes only when no model is named.
+   * Returns how many entries were removed.
+   */
+  clear(filter: { provider?: string; model?: string } = {}): number {
+    let removed = 0;
+    if (filter.model === undefined) {
+      for (const provider of Object.keys(this.#state.providers)) {
+        if (filter.provider !== undefined && provider !== filter.provider) continue;
+        delete this.#state.providers[provider];
+        removed++;
+      }
+    }
+    for (const key of Object.keys(this.#state.targets)) {
+      const slash = key.indexOf("/");
+      const provider = key.slice(0, slash);
+      const model = key.slice(slash + 1);
+      if (filter.provider !== undefined && provider !== filter.provider) continue;
+      if (filter.model !== undefined && model !== filter.model) continue;
+      delete this.#state.targets[key];
+      removed++;
+    }
+    if (removed > 0) this.#changed();
+    return removed;
+  }
+
   /** A copy of the state, for persistence and `/health?detail=true`. */
   snapshot(): CooldownState {
     return structuredClone(this.#state);
