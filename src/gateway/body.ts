@@ -12,6 +12,9 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   if (request.body === null) throw invalidRequest("Request body is empty: expected a JSON object.");
+  // A declared length within the limit is read natively in one go; the chunk loop below is for
+  // bodies of unknown length, which it stops reading as soon as they pass the limit.
+  if (declared !== null) return parseJsonObject(await request.text());
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -26,7 +29,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     chunks.push(value);
   }
   const bytes = chunks.length === 1 ? chunks[0] : concat(chunks, size);
-  const text = new TextDecoder().decode(bytes);
+  return parseJsonObject(new TextDecoder().decode(bytes));
+}
+
+function parseJsonObject(text: string): unknown {
   if (text.trim() === "") throw invalidRequest("Request body is empty: expected a JSON object.");
   let body: unknown;
   try {
