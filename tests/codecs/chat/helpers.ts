@@ -1,5 +1,4 @@
 /** Shared helpers for the chat codec tests: fixtures, SSE framing, event summaries. */
-import { SseParser } from "../../../src/http/sse.ts";
 import type { EncodeContext } from "../../../src/codecs/codec.ts";
 import { createStreamDecoder } from "../../../src/codecs/chat/stream_decode.ts";
 import type {
@@ -8,34 +7,27 @@ import type {
   UnifiedRequest,
   Usage,
 } from "../../../src/codecs/unified.ts";
-
-export const FIXTURES = new URL("../../../../shared/fixtures/recorded/chat/", import.meta.url);
+import {
+  collectToolCalls,
+  dataFrames,
+  decodePieces,
+  fixtureNames as namesOf,
+  parseSse,
+  readFixture as read,
+  type ToolCallSummary,
+} from "../helpers.ts";
 
 export function readFixture(name: string): string {
-  return Deno.readTextFileSync(new URL(name, FIXTURES));
+  return read("chat", name);
 }
 
 export function fixtureNames(suffix: string): string[] {
-  return [...Deno.readDirSync(FIXTURES)]
-    .map((entry) => entry.name)
-    .filter((name) => name.endsWith(suffix))
-    .sort();
+  return namesOf("chat", suffix);
 }
 
 /** The bytes OpenAI sends for a `.chunks.txt` file (fixtures README, "OpenAI chat" row). */
 export function chatWireText(fileText: string): string {
-  const frames = fileText.split("\n").filter((line) => line.trim() !== "").map((line) =>
-    `data: ${line}\n\n`
-  );
-  frames.push("data: [DONE]\n\n");
-  return frames.join("");
-}
-
-/** Cuts text into pieces of `size` characters, so frames split mid-line. */
-export function splitEvery(text: string, size: number): string[] {
-  const pieces: string[] = [];
-  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
-  return pieces;
+  return dataFrames(fileText) + "data: [DONE]\n\n";
 }
 
 export function request(overrides: Partial<UnifiedRequest> = {}): UnifiedRequest {
@@ -48,15 +40,7 @@ export function encodeContext(overrides: Partial<UnifiedRequest> = {}): EncodeCo
 
 /** Wire text (in any number of pieces) → unified events, through the real SSE parser. */
 export function decodeWire(pieces: string[], req: UnifiedRequest = request()): StreamEvent[] {
-  const parser = new SseParser();
-  const decoder = createStreamDecoder(req);
-  const events: StreamEvent[] = [];
-  for (const piece of pieces) {
-    for (const sse of parser.push(piece)) events.push(...decoder.push(sse));
-  }
-  for (const sse of parser.end()) events.push(...decoder.push(sse));
-  events.push(...decoder.end());
-  return events;
+  return decodePieces(createStreamDecoder(req), pieces);
 }
 
 export interface StreamSummary {
@@ -64,7 +48,7 @@ export interface StreamSummary {
   text: string;
   reasoning: string;
   signatures: string[];
-  toolCalls: Array<{ index: number; id: string; name: string; arguments: string; ended: boolean }>;
+  toolCalls: ToolCallSummary[];
   usage: Partial<Usage>;
   finishes: StopReason[];
   errors: string[];
@@ -77,7 +61,7 @@ export function summarize(events: StreamEvent[]): StreamSummary {
     text: "",
     reasoning: "",
     signatures: [],
-    toolCalls: [],
+    toolCalls: collectToolCalls(events),
     usage: {},
     finishes: [],
     errors: [],
@@ -96,21 +80,6 @@ export function summarize(events: StreamEvent[]): StreamSummary {
       case "reasoning_signature":
         summary.signatures.push(ev.signature);
         break;
-      case "tool_call_start":
-        summary.toolCalls[ev.index] = {
-          index: ev.index,
-          id: ev.id,
-          name: ev.name,
-          arguments: "",
-          ended: false,
-        };
-        break;
-      case "tool_call_delta":
-        summary.toolCalls[ev.index].arguments += ev.argumentsDelta;
-        break;
-      case "tool_call_end":
-        summary.toolCalls[ev.index].ended = true;
-        break;
       case "usage":
         summary.usage = { ...summary.usage, ...ev.usage };
         break;
@@ -127,8 +96,7 @@ export function summarize(events: StreamEvent[]): StreamSummary {
 
 /** The JSON payloads of `data:` frames (without `[DONE]`), parsed with the real SSE parser. */
 export function framePayloads(wire: string): unknown[] {
-  const parser = new SseParser();
-  return [...parser.push(wire), ...parser.end()]
+  return parseSse(wire)
     .filter((sse) => sse.data !== "[DONE]")
     .map((sse) => JSON.parse(sse.data));
 }

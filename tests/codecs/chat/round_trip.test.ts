@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { chatCodec } from "../../../src/codecs/chat/mod.ts";
 import type { StreamEvent, UnifiedResponse } from "../../../src/codecs/unified.ts";
+import { splitEvery } from "../helpers.ts";
 import {
   chatWireText,
   decodeWire,
@@ -9,7 +10,6 @@ import {
   framePayloads,
   readFixture,
   request,
-  splitEvery,
   summarize,
 } from "./helpers.ts";
 

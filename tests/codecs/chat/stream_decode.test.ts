@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
 import { createStreamDecoder } from "../../../src/codecs/chat/stream_decode.ts";
 import type { StopReason, StreamEvent, Usage } from "../../../src/codecs/unified.ts";
+import { splitEvery } from "../helpers.ts";
 import {
   chatWireText,
   decodeWire,
   fixtureNames,
   readFixture,
   request,
-  splitEvery,
   summarize,
 } from "./helpers.ts";
 

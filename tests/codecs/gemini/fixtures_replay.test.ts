@@ -10,15 +10,8 @@ import {
   type UnifiedResponse,
 } from "../../../src/codecs/unified.ts";
 import { responseFromEvents } from "../../../src/codecs/gemini/events_to_response.ts";
-import {
-  baseRequest,
-  decodeSse,
-  fixtureNames,
-  fixtureText,
-  joinText,
-  splitEvery,
-  sseBytes,
-} from "./helpers.ts";
+import { decodePieces, splitEvery } from "../helpers.ts";
+import { baseRequest, fixtureNames, fixtureText, joinText, sseBytes } from "./helpers.ts";
 
 interface Expected {
   text: string;
@@ -201,7 +194,7 @@ for (const name of fixtureNames().filter((n) => n.endsWith(".chunks.txt"))) {
     const crlf = bytes.replaceAll("\n", "\r\n");
     splits.push(splitEvery(crlf, 13));
     for (const pieces of splits) {
-      const events = decodeSse(
+      const events = decodePieces(
         geminiCodec.createStreamDecoder(baseRequest({ stream: true })),
         pieces,
       );
@@ -224,7 +217,7 @@ for (const [name, message] of Object.entries(ERROR_MESSAGES)) {
 }
 
 Deno.test("the gemma stream's reasoning arrives as reasoning deltas before the answer text", () => {
-  const events = decodeSse(
+  const events = decodePieces(
     geminiCodec.createStreamDecoder(baseRequest({ stream: true })),
     [sseBytes("gemma-4-output-usage.chunks.txt")],
   );

@@ -6,7 +6,8 @@ import assert from "node:assert/strict";
 import { geminiCodec } from "../../../src/codecs/gemini/mod.ts";
 import { responseFromEvents } from "../../../src/codecs/gemini/events_to_response.ts";
 import type { StreamEvent, UnifiedResponse } from "../../../src/codecs/unified.ts";
-import { baseRequest, decodeSse, fixtureNames, splitEvery, sseBytes } from "./helpers.ts";
+import { decodePieces, splitEvery } from "../helpers.ts";
+import { baseRequest, fixtureNames, sseBytes } from "./helpers.ts";
 
 const RICH: UnifiedResponse = {
   id: "resp-42",
@@ -96,7 +97,7 @@ for (const original of [RICH, PLAIN]) {
     const bytes = encode(eventsFor(original), true);
     for (const pieces of [[bytes], splitEvery(bytes, 11)]) {
       const decoded = responseFromEvents(
-        decodeSse(geminiCodec.createStreamDecoder(baseRequest({ stream: true })), pieces),
+        decodePieces(geminiCodec.createStreamDecoder(baseRequest({ stream: true })), pieces),
       );
       assert.deepEqual(withoutCallIds(decoded), withoutCallIds(original));
     }
@@ -114,7 +115,7 @@ for (const original of [RICH, PLAIN]) {
       baseRequest(),
     );
     const streamed = responseFromEvents(
-      decodeSse(geminiCodec.createStreamDecoder(baseRequest({ stream: true })), [
+      decodePieces(geminiCodec.createStreamDecoder(baseRequest({ stream: true })), [
         encode(eventsFor(original), true),
       ]),
     );
@@ -126,9 +127,9 @@ for (const original of [RICH, PLAIN]) {
 for (const name of fixtureNames().filter((n) => n.endsWith(".chunks.txt"))) {
   Deno.test(`recorded stream ${name} survives re-encoding for a Gemini client`, () => {
     const request = baseRequest({ stream: true });
-    const upstream = decodeSse(geminiCodec.createStreamDecoder(request), [sseBytes(name)]);
+    const upstream = decodePieces(geminiCodec.createStreamDecoder(request), [sseBytes(name)]);
     const reencoded = encode(upstream, true);
-    const again = decodeSse(geminiCodec.createStreamDecoder(request), [reencoded]);
+    const again = decodePieces(geminiCodec.createStreamDecoder(request), [reencoded]);
     assert.deepEqual(
       withoutCallIds(responseFromEvents(again)),
       withoutCallIds(responseFromEvents(upstream)),

@@ -2,14 +2,15 @@
 import assert from "node:assert/strict";
 import { geminiCodec } from "../../../src/codecs/gemini/mod.ts";
 import type { StreamEvent } from "../../../src/codecs/unified.ts";
-import { baseRequest, decodeSse } from "./helpers.ts";
+import { decodePieces } from "../helpers.ts";
+import { baseRequest } from "./helpers.ts";
 
 function frames(...chunks: unknown[]): string {
   return chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join("");
 }
 
 function decode(...chunks: unknown[]): StreamEvent[] {
-  return decodeSse(geminiCodec.createStreamDecoder(baseRequest({ stream: true })), [
+  return decodePieces(geminiCodec.createStreamDecoder(baseRequest({ stream: true })), [
     frames(...chunks),
   ]);
 }

@@ -5,14 +5,8 @@
 import assert from "node:assert/strict";
 import { messagesCodec } from "../../../src/codecs/messages/mod.ts";
 import type { UnifiedResponse, Usage } from "../../../src/codecs/unified.ts";
-import {
-  baseRequest,
-  decodeSse,
-  fixtureNames,
-  foldEvents,
-  framesFromChunks,
-  readFixture,
-} from "./helpers.ts";
+import { namedEventFrames } from "../helpers.ts";
+import { baseRequest, decodeSse, fixtureNames, foldEvents, readFixture } from "./helpers.ts";
 
 interface ExpectedAnswer {
   id: string;
@@ -247,7 +241,7 @@ for (const [name, expected] of Object.entries(SUCCESS_BODIES)) {
 }
 
 for (const [name, expected] of Object.entries(STREAMS)) {
-  const bytes = framesFromChunks(readFixture(name));
+  const bytes = namedEventFrames(readFixture(name));
   Deno.test(`recorded stream ${name} decodes whole to the recorded answer`, () => {
     assertAnswer(foldEvents(decodeSse(bytes)), expected);
   });

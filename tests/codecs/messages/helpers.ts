@@ -1,6 +1,5 @@
 /** Shared helpers for the messages codec tests: fixtures, SSE replay, event folding. */
-import { SseParser } from "../../../src/http/sse.ts";
-import type { EncodeContext, SseEvent } from "../../../src/codecs/codec.ts";
+import type { EncodeContext } from "../../../src/codecs/codec.ts";
 import type {
   ReasoningPart,
   StopReason,
@@ -12,18 +11,19 @@ import type {
 } from "../../../src/codecs/unified.ts";
 import { emptyUsage } from "../../../src/codecs/unified.ts";
 import { messagesCodec } from "../../../src/codecs/messages/mod.ts";
-
-export const FIXTURE_DIR = new URL(
-  "../../../../shared/fixtures/recorded/messages/",
-  import.meta.url,
-);
+import {
+  decodePieces,
+  fixtureNames as namesOf,
+  readFixture as read,
+  splitEvery,
+} from "../helpers.ts";
 
 export function readFixture(name: string): string {
-  return Deno.readTextFileSync(new URL(name, FIXTURE_DIR));
+  return read("messages", name);
 }
 
 export function fixtureNames(): string[] {
-  return [...Deno.readDirSync(FIXTURE_DIR)].map((entry) => entry.name).sort();
+  return namesOf("messages");
 }
 
 export function baseRequest(overrides: Partial<UnifiedRequest> = {}): UnifiedRequest {
@@ -39,35 +39,10 @@ export function encodeContext(request: UnifiedRequest = baseRequest()): EncodeCo
   return { request, requestId: "req_test" };
 }
 
-/** The bytes Anthropic sends for a `.chunks.txt` file (fixtures README, framing table). */
-export function framesFromChunks(fileText: string): string {
-  return fileText
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => `event: ${(JSON.parse(line) as { type: string }).type}\ndata: ${line}\n\n`)
-    .join("");
-}
-
-/** Parse SSE text delivered in pieces of `pieceSize` characters (0: all at once). */
-export function parseSse(text: string, pieceSize = 0): SseEvent[] {
-  const parser = new SseParser();
-  const events: SseEvent[] = [];
-  if (pieceSize <= 0) events.push(...parser.push(text));
-  else {
-    for (let i = 0; i < text.length; i += pieceSize) {
-      events.push(...parser.push(text.slice(i, i + pieceSize)));
-    }
-  }
-  events.push(...parser.end());
-  return events;
-}
-
+/** SSE text, delivered in pieces of `pieceSize` characters (0: whole), through the decoder. */
 export function decodeSse(text: string, request = baseRequest(), pieceSize = 0): StreamEvent[] {
-  const decoder = messagesCodec.createStreamDecoder(request);
-  const out: StreamEvent[] = [];
-  for (const event of parseSse(text, pieceSize)) out.push(...decoder.push(event));
-  out.push(...decoder.end());
-  return out;
+  const pieces = pieceSize > 0 ? splitEvery(text, pieceSize) : [text];
+  return decodePieces(messagesCodec.createStreamDecoder(request), pieces);
 }
 
 /** What a stream of unified events adds up to. */
@@ -147,14 +122,4 @@ export function foldEvents(events: StreamEvent[]): FoldedStream {
   }
   for (const call of calls.values()) if (call.arguments === "") call.arguments = "{}";
   return folded;
-}
-
-/** SSE frames an encoder wrote, as `{event, data}` with parsed data. */
-export function parseFrames(
-  text: string,
-): Array<{ event?: string; data: Record<string, unknown> }> {
-  return parseSse(text).map((event) => ({
-    event: event.event,
-    data: JSON.parse(event.data) as Record<string, unknown>,
-  }));
 }

@@ -5,14 +5,13 @@
 import assert from "node:assert/strict";
 import { messagesCodec } from "../../../src/codecs/messages/mod.ts";
 import type { StreamEvent, UnifiedResponse } from "../../../src/codecs/unified.ts";
+import { namedEventFrames, parseFrames } from "../helpers.ts";
 import {
   baseRequest,
   decodeSse,
   encodeContext,
   fixtureNames,
   foldEvents,
-  framesFromChunks,
-  parseFrames,
   readFixture,
 } from "./helpers.ts";
 
@@ -180,7 +179,7 @@ for (
 
 for (const name of fixtureNames().filter((name) => name.endsWith(".chunks.txt"))) {
   Deno.test(`recorded stream ${name} re-encoded for an Anthropic client keeps its answer`, () => {
-    const decoded = decodeSse(framesFromChunks(readFixture(name)));
+    const decoded = decodeSse(namedEventFrames(readFixture(name)));
     const reencoded = foldEvents(decodeSse(encodeStream(decoded)));
     const original = foldEvents(decoded);
     assert.deepEqual(reencoded.content, original.content);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { messagesCodec } from "../../../src/codecs/messages/mod.ts";
 import type { StreamEvent } from "../../../src/codecs/unified.ts";
-import { encodeContext, parseFrames } from "./helpers.ts";
+import { parseFrames } from "../helpers.ts";
+import { encodeContext } from "./helpers.ts";
 
 function encodeAll(events: StreamEvent[]): { pieces: string[]; text: string } {
   const encoder = messagesCodec.createStreamEncoder(encodeContext());

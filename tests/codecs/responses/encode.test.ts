@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { responsesCodec } from "../../../src/codecs/responses/mod.ts";
 import type { EncodeContext } from "../../../src/codecs/codec.ts";
 import type { StreamEvent, UnifiedResponse } from "../../../src/codecs/unified.ts";
-import { baseRequest, framesOf } from "./helpers.ts";
+import { parseFrames } from "../helpers.ts";
+import { baseRequest } from "./helpers.ts";
 
 const ctx: EncodeContext = {
   request: baseRequest({ system: "sys", maxTokens: 50, tools: [] }),
@@ -100,14 +101,14 @@ function encodeStream(events: StreamEvent[]) {
   const enc = responsesCodec.createStreamEncoder(ctx);
   const pieces = events.map((e) => enc.push(e));
   pieces.push(enc.end());
-  return { pieces, frames: framesOf(pieces.join("")) };
+  return { pieces, frames: parseFrames(pieces.join("")) };
 }
 
 const START: StreamEvent = { type: "start", id: "chatcmpl-1", model: "gpt-x", created: 1700000001 };
 
 Deno.test("the stream opens with response.created and in_progress as soon as start arrives", () => {
   const enc = responsesCodec.createStreamEncoder(ctx);
-  const first = framesOf(enc.push(START));
+  const first = parseFrames(enc.push(START));
   assert.deepEqual(first.map((f) => f.event), ["response.created", "response.in_progress"]);
   const response = first[0].data.response as Json;
   assert.equal(response.status, "in_progress");
@@ -220,7 +221,7 @@ Deno.test("an error event becomes response.failed and nothing follows it", () =>
   const enc = responsesCodec.createStreamEncoder(ctx);
   enc.push(START);
   enc.push({ type: "text_delta", text: "x" });
-  const failed = framesOf(
+  const failed = parseFrames(
     enc.push({ type: "error", error: { kind: "rate_limit", message: "slow down", status: 429 } }),
   );
   assert.equal(failed.length, 1);

@@ -6,13 +6,12 @@
 import assert from "node:assert/strict";
 import { responsesCodec } from "../../../src/codecs/responses/mod.ts";
 import type { ReasoningPart, ToolCallPart } from "../../../src/codecs/unified.ts";
+import { namedEventFrames, parseSse } from "../helpers.ts";
 import {
   baseRequest,
   decodeAll,
   fixtureNames,
   fixtureText,
-  framedStream,
-  parseSse,
   type StreamSummary,
   summarize,
 } from "./helpers.ts";
@@ -240,7 +239,7 @@ Deno.test("every recorded Responses stream has a hand-checked expectation", () =
 
 for (const [name, expected] of Object.entries(STREAMS)) {
   Deno.test(`recorded stream ${name} decodes whole and split at odd byte offsets`, () => {
-    const wire = framedStream(fixtureText(name));
+    const wire = namedEventFrames(fixtureText(name));
     const whole = summarize(
       decodeAll(responsesCodec.createStreamDecoder(baseRequest()), parseSse(wire)),
     );
@@ -266,7 +265,7 @@ Deno.test("multi-part reasoning summaries stream as the parts joined by a blank 
   const s = summarize(
     decodeAll(
       responsesCodec.createStreamDecoder(baseRequest()),
-      parseSse(framedStream(fixtureText(name))),
+      parseSse(namedEventFrames(fixtureText(name))),
     ),
   );
   assert.equal(s.reasoning, doneTexts.join("\n\n"));
@@ -280,7 +279,7 @@ Deno.test("the cut-short xAI stream's text equals the text in its response.incom
   const s = summarize(
     decodeAll(
       responsesCodec.createStreamDecoder(baseRequest()),
-      parseSse(framedStream(fixtureText(name))),
+      parseSse(namedEventFrames(fixtureText(name))),
     ),
   );
   assert.equal(s.text, terminal.response.output[1].content[0].text);
@@ -298,7 +297,7 @@ Deno.test("the encrypted reasoning blob passed on is the one from output_item.do
   const s = summarize(
     decodeAll(
       responsesCodec.createStreamDecoder(baseRequest()),
-      parseSse(framedStream(fixtureText(name))),
+      parseSse(namedEventFrames(fixtureText(name))),
     ),
   );
   assert.equal(s.encrypted.length, 1);

@@ -7,7 +7,8 @@ import OpenAI from "openai";
 import { responsesCodec } from "../../../src/codecs/responses/mod.ts";
 import type { EncodeContext } from "../../../src/codecs/codec.ts";
 import type { StreamEvent, UnifiedResponse } from "../../../src/codecs/unified.ts";
-import { baseRequest, decodeAll, parseSse, summarize } from "./helpers.ts";
+import { parseSse } from "../helpers.ts";
+import { baseRequest, decodeAll, summarize } from "./helpers.ts";
 
 const ctx: EncodeContext = { request: baseRequest({ stream: true }), requestId: "req-7" };
 

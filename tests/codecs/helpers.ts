@@ -1,0 +1,102 @@
+/** Helpers shared by every codec's tests: recorded fixtures, SSE framing, stream plumbing. */
+import { SseParser } from "../../src/http/sse.ts";
+import type { SseEvent, StreamDecoder } from "../../src/codecs/codec.ts";
+import type { StreamEvent } from "../../src/codecs/unified.ts";
+
+export type WireApi = "chat" | "messages" | "responses" | "gemini";
+
+/** `/work/shared/fixtures/recorded/<api>/`, found from this file's place in the repo. */
+export function fixtureDir(api: WireApi): URL {
+  return new URL(`../../../shared/fixtures/recorded/${api}/`, import.meta.url);
+}
+
+export function readFixture(api: WireApi, name: string): string {
+  return Deno.readTextFileSync(new URL(name, fixtureDir(api)));
+}
+
+/** The recorded files of one API whose names end in `suffix`, sorted. */
+export function fixtureNames(api: WireApi, suffix = ""): string[] {
+  return [...Deno.readDirSync(fixtureDir(api))]
+    .filter((entry) => entry.isFile && entry.name.endsWith(suffix))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+function chunkLines(fileText: string): string[] {
+  return fileText.split("\n").filter((line) => line.trim() !== "");
+}
+
+/** A `.chunks.txt` file framed as `data: <line>\n\n` per line (fixtures README: chat, Gemini). */
+export function dataFrames(fileText: string): string {
+  return chunkLines(fileText).map((line) => `data: ${line}\n\n`).join("");
+}
+
+/**
+ * A `.chunks.txt` file framed as `event: <type>\ndata: <line>\n\n` per line, the event named
+ * after the payload's `type` (fixtures README: Anthropic messages, OpenAI Responses).
+ */
+export function namedEventFrames(fileText: string): string {
+  return chunkLines(fileText).map((line) => {
+    const type = (JSON.parse(line) as { type: string }).type;
+    return `event: ${type}\ndata: ${line}\n\n`;
+  }).join("");
+}
+
+/** Cuts text into pieces of `size` characters (odd sizes split frames mid-line). */
+export function splitEvery(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += size) pieces.push(text.slice(i, i + size));
+  return pieces;
+}
+
+/** SSE text through the real parser, delivered in pieces of `pieceSize` characters (0: whole). */
+export function parseSse(text: string, pieceSize = 0): SseEvent[] {
+  const parser = new SseParser();
+  const pieces = pieceSize > 0 ? splitEvery(text, pieceSize) : [text];
+  return [...pieces.flatMap((piece) => parser.push(piece)), ...parser.end()];
+}
+
+/** Feeds wire text in the given pieces to the real SSE parser and a decoder, then ends both. */
+export function decodePieces(decoder: StreamDecoder, pieces: string[]): StreamEvent[] {
+  const parser = new SseParser();
+  const events: StreamEvent[] = [];
+  for (const piece of pieces) {
+    for (const sse of parser.push(piece)) events.push(...decoder.push(sse));
+  }
+  for (const sse of parser.end()) events.push(...decoder.push(sse));
+  events.push(...decoder.end());
+  return events;
+}
+
+/** The SSE frames an encoder wrote, as event name and parsed JSON payload. */
+export function parseFrames(
+  text: string,
+): Array<{ event?: string; data: Record<string, unknown> }> {
+  return parseSse(text).map((sse) => ({
+    event: sse.event,
+    data: JSON.parse(sse.data) as Record<string, unknown>,
+  }));
+}
+
+export interface ToolCallSummary {
+  index: number;
+  id: string;
+  name: string;
+  arguments: string;
+  ended: boolean;
+}
+
+/** Tool calls as a client assembles them from start, argument deltas and end, by index. */
+export function collectToolCalls(events: StreamEvent[]): ToolCallSummary[] {
+  const calls: ToolCallSummary[] = [];
+  for (const ev of events) {
+    if (ev.type === "tool_call_start") {
+      calls[ev.index] = { index: ev.index, id: ev.id, name: ev.name, arguments: "", ended: false };
+    } else if (ev.type === "tool_call_delta") {
+      calls[ev.index].arguments += ev.argumentsDelta;
+    } else if (ev.type === "tool_call_end") {
+      calls[ev.index].ended = true;
+    }
+  }
+  return calls;
+}
