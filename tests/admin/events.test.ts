@@ -1,13 +1,15 @@
 /** `GET /v0/events`: finished requests and cooldown changes, live, without slowing the gateway. */
 import assert from "node:assert/strict";
+import { AdminApi } from "../../src/admin/api.ts";
 import { cooldownChanges } from "../../src/admin/cooldown_events.ts";
 import { eventStream } from "../../src/admin/event_stream.ts";
 import { EventBus } from "../../src/admin/events.ts";
+import { ALWAYS_HEALTHY } from "../../src/routing/health.ts";
 import { openaiClient } from "../e2e/clients.ts";
 import { aliasConfig, OK, postChat } from "../resilience/helpers.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
-import { adminHeaders, getJson } from "./helpers.ts";
+import { adminHeaders, getJson, sleep } from "./helpers.ts";
 import { FrameReader } from "./sse_reader.ts";
 
 async function subscribe(base: string, headers: Record<string, string>): Promise<FrameReader> {
@@ -175,4 +177,36 @@ Deno.test("cooldown changes: new entries start, removed ones are cleared, past o
     ["ended", "target", "p", "m1", "cleared"],
   ]);
   assert.equal(later.announced.size, 0);
+});
+
+Deno.test("a client that disconnects from /v0/events is unsubscribed", async () => {
+  const config = aliasConfig("http://127.0.0.1:9", ["m1"]);
+  const admin = new AdminApi({
+    config,
+    version: "test",
+    startedAt: Date.now(),
+    health: () => ALWAYS_HEALTHY,
+    stats: () => [],
+    inFlight: () => 0,
+  });
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    (request) => admin.handle(request, new URL(request.url)),
+  );
+  try {
+    const abort = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${server.addr.port}/v0/events`, {
+      headers: adminHeaders(config),
+      signal: abort.signal,
+    });
+    assert.equal(admin.events.subscriberCount, 1);
+    abort.abort();
+    await response.body?.cancel().catch(() => {});
+    const deadline = Date.now() + 2000;
+    while (admin.events.subscriberCount > 0 && Date.now() < deadline) await sleep(10);
+    assert.equal(admin.events.subscriberCount, 0);
+  } finally {
+    admin.close();
+    await server.shutdown();
+  }
 });
