@@ -1,7 +1,7 @@
 /** Helpers shared by every codec's tests: recorded fixtures, SSE framing, stream plumbing. */
 import { SseParser } from "../../src/http/sse.ts";
 import type { SseEvent, StreamDecoder } from "../../src/codecs/codec.ts";
-import type { StreamEvent } from "../../src/codecs/unified.ts";
+import type { StreamEvent, UnifiedResponse } from "../../src/codecs/unified.ts";
 
 export type WireApi = "chat" | "messages" | "responses" | "gemini";
 
@@ -99,4 +99,54 @@ export function collectToolCalls(events: StreamEvent[]): ToolCallSummary[] {
     }
   }
   return calls;
+}
+
+/**
+ * The unified events an upstream decoder would emit for `res`: each part in order with its
+ * text and arguments cut into `size`-character deltas, then finish and usage.
+ */
+export function streamEventsFor(res: UnifiedResponse, size: number): StreamEvent[] {
+  const events: StreamEvent[] = [
+    { type: "start", id: res.id, model: res.model, created: res.created },
+  ];
+  let toolIndex = 0;
+  for (const part of res.content) {
+    if (part.type === "text") {
+      for (const text of splitEvery(part.text, size)) events.push({ type: "text_delta", text });
+      if (part.signature !== undefined) {
+        events.push({ type: "text_signature", signature: part.signature });
+      }
+    } else if (part.type === "reasoning") {
+      if (part.redactedData !== undefined) {
+        events.push({ type: "reasoning_redacted", data: part.redactedData });
+        continue;
+      }
+      for (const text of splitEvery(part.text, size)) {
+        events.push({ type: "reasoning_delta", text });
+      }
+      if (part.signature !== undefined) {
+        events.push({ type: "reasoning_signature", signature: part.signature });
+      }
+      if (part.encryptedContent !== undefined) {
+        events.push({
+          type: "reasoning_encrypted",
+          id: part.id,
+          encryptedContent: part.encryptedContent,
+        });
+      }
+    } else if (part.type === "tool_call") {
+      const index = toolIndex++;
+      const start: StreamEvent = { type: "tool_call_start", index, id: part.id, name: part.name };
+      if (part.signature !== undefined) start.signature = part.signature;
+      events.push(start);
+      for (const argumentsDelta of splitEvery(part.arguments, size)) {
+        events.push({ type: "tool_call_delta", index, argumentsDelta });
+      }
+      events.push({ type: "tool_call_end", index });
+    }
+  }
+  const finish: StreamEvent = { type: "finish", stopReason: res.stopReason };
+  if (res.stopSequence !== undefined) finish.stopSequence = res.stopSequence;
+  events.push(finish, { type: "usage", usage: res.usage });
+  return events;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { chatCodec } from "../../../src/codecs/chat/mod.ts";
 import type { StreamEvent, UnifiedResponse } from "../../../src/codecs/unified.ts";
-import { splitEvery } from "../helpers.ts";
+import { splitEvery, streamEventsFor } from "../helpers.ts";
 import {
   chatWireText,
   decodeWire,
@@ -38,41 +38,6 @@ const RESPONSE: UnifiedResponse = {
   created: 1_750_000_000,
 };
 
-/** The unified events an upstream decoder would emit for `res`, deltas cut into `size` pieces. */
-function eventsFor(res: UnifiedResponse, size: number): StreamEvent[] {
-  const events: StreamEvent[] = [{
-    type: "start",
-    id: res.id,
-    model: res.model,
-    created: res.created,
-  }];
-  let toolIndex = 0;
-  for (const part of res.content) {
-    if (part.type === "reasoning") {
-      for (const piece of splitEvery(part.text, size)) {
-        events.push({ type: "reasoning_delta", text: piece });
-      }
-      if (part.signature !== undefined) {
-        events.push({ type: "reasoning_signature", signature: part.signature });
-      }
-    } else if (part.type === "text") {
-      for (const piece of splitEvery(part.text, size)) {
-        events.push({ type: "text_delta", text: piece });
-      }
-    } else {
-      const index = toolIndex++;
-      events.push({ type: "tool_call_start", index, id: part.id, name: part.name });
-      for (const piece of splitEvery(part.arguments, size)) {
-        events.push({ type: "tool_call_delta", index, argumentsDelta: piece });
-      }
-      events.push({ type: "tool_call_end", index });
-    }
-  }
-  events.push({ type: "finish", stopReason: res.stopReason });
-  events.push({ type: "usage", usage: res.usage });
-  return events;
-}
-
 function encodeStream(events: StreamEvent[]): string {
   const encoder = createEncoder();
   return events.map((ev) => encoder.push(ev)).join("") + encoder.end();
@@ -84,7 +49,7 @@ function createEncoder() {
 
 Deno.test("decoding our own stream gives back the content, usage and stop reason we started from", () => {
   for (const size of [1, 5, 1000]) {
-    const wire = encodeStream(eventsFor(RESPONSE, size));
+    const wire = encodeStream(streamEventsFor(RESPONSE, size));
     const s = summarize(decodeWire(splitEvery(wire, 17)));
     assert.equal(s.starts[0].id, RESPONSE.id);
     assert.equal(s.starts[0].model, RESPONSE.model);
@@ -135,7 +100,7 @@ function assembleMessage(wire: string) {
 }
 
 Deno.test("streamed deltas joined equal the non-streamed answer for a chat client", () => {
-  const wire = encodeStream(eventsFor(RESPONSE, 3));
+  const wire = encodeStream(streamEventsFor(RESPONSE, 3));
   const streamed = assembleMessage(wire);
   const whole = chatCodec.fromUnifiedResponse(RESPONSE, encodeContext()) as {
     choices: Array<{ message: Record<string, unknown>; finish_reason: string }>;

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { geminiCodec } from "../../../src/codecs/gemini/mod.ts";
 import { responseFromEvents } from "../../../src/codecs/gemini/events_to_response.ts";
 import type { StreamEvent, UnifiedResponse } from "../../../src/codecs/unified.ts";
-import { decodePieces, splitEvery } from "../helpers.ts";
+import { decodePieces, splitEvery, streamEventsFor } from "../helpers.ts";
 import { baseRequest, fixtureNames, sseBytes } from "./helpers.ts";
 
 const RICH: UnifiedResponse = {
@@ -44,40 +44,6 @@ const PLAIN: UnifiedResponse = {
   },
 };
 
-/** The stream an upstream decoder would emit for a response, with text and arguments in pieces. */
-function eventsFor(response: UnifiedResponse): StreamEvent[] {
-  const events: StreamEvent[] = [
-    { type: "start", id: response.id, model: response.model, created: response.created },
-  ];
-  let index = 0;
-  for (const part of response.content) {
-    if (part.type === "tool_call") {
-      const start: StreamEvent = { type: "tool_call_start", index, id: part.id, name: part.name };
-      if (part.signature !== undefined) start.signature = part.signature;
-      events.push(start);
-      for (const piece of splitEvery(part.arguments, 5)) {
-        events.push({ type: "tool_call_delta", index, argumentsDelta: piece });
-      }
-      events.push({ type: "tool_call_end", index: index++ });
-      continue;
-    }
-    const kind = part.type === "text" ? "text" : "reasoning";
-    for (const piece of splitEvery(part.text, 6)) {
-      events.push({ type: kind === "text" ? "text_delta" : "reasoning_delta", text: piece });
-    }
-    if (part.signature !== undefined) {
-      events.push(
-        kind === "text"
-          ? { type: "text_signature", signature: part.signature }
-          : { type: "reasoning_signature", signature: part.signature },
-      );
-    }
-  }
-  events.push({ type: "finish", stopReason: response.stopReason });
-  events.push({ type: "usage", usage: response.usage });
-  return events;
-}
-
 function encode(events: StreamEvent[], sse: boolean): string {
   const encoder = geminiCodec.createStreamEncoder({ request: baseRequest(), requestId: "q", sse });
   return events.map((event) => encoder.push(event)).join("") + encoder.end();
@@ -94,7 +60,7 @@ function withoutCallIds(response: UnifiedResponse): unknown {
 
 for (const original of [RICH, PLAIN]) {
   Deno.test(`our SSE stream decodes back to the answer it came from (${original.id})`, () => {
-    const bytes = encode(eventsFor(original), true);
+    const bytes = encode(streamEventsFor(original, 5), true);
     for (const pieces of [[bytes], splitEvery(bytes, 11)]) {
       const decoded = responseFromEvents(
         decodePieces(geminiCodec.createStreamDecoder(baseRequest({ stream: true })), pieces),
@@ -104,7 +70,7 @@ for (const original of [RICH, PLAIN]) {
   });
 
   Deno.test(`our JSON-array stream reads back as the same answer (${original.id})`, () => {
-    const body: unknown = JSON.parse(encode(eventsFor(original), false));
+    const body: unknown = JSON.parse(encode(streamEventsFor(original, 5), false));
     const decoded = geminiCodec.toUnifiedResponse(body, baseRequest());
     assert.deepEqual(withoutCallIds(decoded), withoutCallIds(original));
   });
@@ -116,7 +82,7 @@ for (const original of [RICH, PLAIN]) {
     );
     const streamed = responseFromEvents(
       decodePieces(geminiCodec.createStreamDecoder(baseRequest({ stream: true })), [
-        encode(eventsFor(original), true),
+        encode(streamEventsFor(original, 5), true),
       ]),
     );
     assert.deepEqual(withoutCallIds(streamed), withoutCallIds(whole));

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { messagesCodec } from "../../../src/codecs/messages/mod.ts";
 import type { StreamEvent, UnifiedResponse } from "../../../src/codecs/unified.ts";
-import { namedEventFrames, parseFrames } from "../helpers.ts";
+import { namedEventFrames, parseFrames, streamEventsFor } from "../helpers.ts";
 import {
   baseRequest,
   decodeSse,
@@ -14,45 +14,6 @@ import {
   foldEvents,
   readFixture,
 } from "./helpers.ts";
-
-function pieces(text: string, size: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
-  return out;
-}
-
-/** A unified answer as a decoder of some upstream might deliver it, deltas in small pieces. */
-function responseToEvents(res: UnifiedResponse): StreamEvent[] {
-  const events: StreamEvent[] = [{
-    type: "start",
-    id: res.id,
-    model: res.model,
-    created: res.created,
-  }];
-  let toolIndex = 0;
-  for (const part of res.content) {
-    if (part.type === "text") {
-      for (const text of pieces(part.text, 5)) events.push({ type: "text_delta", text });
-    } else if (part.type === "reasoning") {
-      if (part.redactedData !== undefined) {
-        events.push({ type: "reasoning_redacted", data: part.redactedData });
-        continue;
-      }
-      for (const text of pieces(part.text, 7)) events.push({ type: "reasoning_delta", text });
-      if (part.signature) events.push({ type: "reasoning_signature", signature: part.signature });
-    } else {
-      const index = toolIndex++;
-      events.push({ type: "tool_call_start", index, id: part.id, name: part.name });
-      for (const argumentsDelta of pieces(part.arguments === "{}" ? "" : part.arguments, 4)) {
-        events.push({ type: "tool_call_delta", index, argumentsDelta });
-      }
-      events.push({ type: "tool_call_end", index });
-    }
-  }
-  events.push({ type: "finish", stopReason: res.stopReason, stopSequence: res.stopSequence });
-  events.push({ type: "usage", usage: res.usage });
-  return events;
-}
 
 function encodeStream(events: StreamEvent[]): string {
   const encoder = messagesCodec.createStreamEncoder(encodeContext());
@@ -135,13 +96,13 @@ for (
   const [name, res] of [["synthetic parallel tools", SYNTHETIC], ...jsonFixtureResponses()] as const
 ) {
   Deno.test(`${name}: decoding our own encoded stream gives back the same answer`, () => {
-    const folded = foldEvents(decodeSse(encodeStream(responseToEvents(res))));
+    const folded = foldEvents(decodeSse(encodeStream(streamEventsFor(res, 5))));
     assert.equal(folded.id, res.id);
     assert.deepEqual(comparable(folded), comparable(res));
   });
 
   Deno.test(`${name}: the streamed answer accumulated like the SDK equals the non-streamed body`, () => {
-    const streamed = accumulateMessage(encodeStream(responseToEvents(res)));
+    const streamed = accumulateMessage(encodeStream(streamEventsFor(res, 5)));
     const body = messagesCodec.fromUnifiedResponse(res, encodeContext()) as Record<string, unknown>;
     assert.deepEqual(streamed.content, body.content);
     assert.equal(streamed.stop_reason, body.stop_reason);

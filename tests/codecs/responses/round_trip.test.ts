@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import OpenAI from "openai";
 import { responsesCodec } from "../../../src/codecs/responses/mod.ts";
 import type { EncodeContext } from "../../../src/codecs/codec.ts";
-import type { StreamEvent, UnifiedResponse } from "../../../src/codecs/unified.ts";
-import { parseSse } from "../helpers.ts";
+import type { UnifiedResponse } from "../../../src/codecs/unified.ts";
+import { parseSse, streamEventsFor } from "../helpers.ts";
 import { baseRequest, decodeAll, summarize } from "./helpers.ts";
 
 const ctx: EncodeContext = { request: baseRequest({ stream: true }), requestId: "req-7" };
@@ -32,48 +32,9 @@ const answer: UnifiedResponse = {
   created: 1700000000,
 };
 
-/** The stream events a decoder would produce for `answer`, with deltas in small pieces. */
-function eventsFor(res: UnifiedResponse): StreamEvent[] {
-  const events: StreamEvent[] = [{
-    type: "start",
-    id: res.id,
-    model: res.model,
-    created: res.created,
-  }];
-  let toolIndex = 0;
-  for (const part of res.content) {
-    if (part.type === "reasoning") {
-      for (const piece of part.text.match(/.{1,4}/gs) ?? []) {
-        events.push({ type: "reasoning_delta", text: piece });
-      }
-      if (part.encryptedContent) {
-        events.push({
-          type: "reasoning_encrypted",
-          id: part.id,
-          encryptedContent: part.encryptedContent,
-        });
-      }
-    } else if (part.type === "text") {
-      for (const piece of part.text.match(/.{1,3}/gs) ?? []) {
-        events.push({ type: "text_delta", text: piece });
-      }
-    } else {
-      const index = toolIndex++;
-      events.push({ type: "tool_call_start", index, id: part.id, name: part.name });
-      for (const piece of part.arguments.match(/.{1,5}/gs) ?? []) {
-        events.push({ type: "tool_call_delta", index, argumentsDelta: piece });
-      }
-      events.push({ type: "tool_call_end", index });
-    }
-  }
-  events.push({ type: "finish", stopReason: res.stopReason });
-  events.push({ type: "usage", usage: res.usage });
-  return events;
-}
-
 function encodedStream(res: UnifiedResponse): string {
   const enc = responsesCodec.createStreamEncoder(ctx);
-  return eventsFor(res).map((e) => enc.push(e)).join("") + enc.end();
+  return streamEventsFor(res, 4).map((e) => enc.push(e)).join("") + enc.end();
 }
 
 Deno.test("decoding our own stream gives back the content, usage and stop reason", () => {
