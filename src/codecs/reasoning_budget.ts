@@ -25,6 +25,19 @@ export function effortForBudget(budget: number): ReasoningEffort {
   return "high";
 }
 
+/**
+ * OpenAI effort names (chat `reasoning_effort`, Responses `reasoning.effort`): `none` turns
+ * reasoning off and `xhigh` reads as the highest level; undefined for any other value.
+ */
+export function reasoningForOpenAiEffort(value: unknown): ReasoningConfig | undefined {
+  if (value === "none") return { enabled: false };
+  if (value === "xhigh") return { enabled: true, effort: "high" };
+  if (value === "minimal" || value === "low" || value === "medium" || value === "high") {
+    return { enabled: true, effort: value };
+  }
+  return undefined;
+}
+
 /** The effort asked for, else the one its budget maps to; undefined when neither is given. */
 export function effortOf(reasoning: ReasoningConfig): ReasoningEffort | undefined {
   if (reasoning.effort !== undefined) return reasoning.effort;

@@ -9,7 +9,6 @@ import {
   type ImagePart,
   invalidRequest,
   type ReasoningConfig,
-  type ReasoningEffort,
   type ResponseFormat,
   type TextPart,
   type ToolCallPart,
@@ -21,6 +20,7 @@ import {
 } from "../unified.ts";
 import { isObject, type JsonObject, objectField, stringField } from "../json_guards.ts";
 import { parseBase64DataUrl } from "../data_url.ts";
+import { reasoningForOpenAiEffort } from "../reasoning_budget.ts";
 import {
   optionalBoolean,
   optionalNumber,
@@ -97,11 +97,8 @@ function decodeMetadata(value: unknown): Record<string, string> | undefined {
 /** `reasoning_effort`; `none` turns reasoning off and `xhigh` is read as the highest level. */
 function decodeReasoningEffort(value: unknown): ReasoningConfig | undefined {
   if (value === undefined || value === null) return undefined;
-  if (value === "none") return { enabled: false };
-  if (value === "xhigh") return { enabled: true, effort: "high" };
-  if (value === "minimal" || value === "low" || value === "medium" || value === "high") {
-    return { enabled: true, effort: value satisfies ReasoningEffort };
-  }
+  const reasoning = reasoningForOpenAiEffort(value);
+  if (reasoning !== undefined) return reasoning;
   throw invalidRequest(
     "reasoning_effort: expected one of none, minimal, low, medium, high",
     "reasoning_effort",

@@ -8,7 +8,6 @@ import {
   type ImagePart,
   invalidRequest,
   type ReasoningConfig,
-  type ReasoningEffort,
   type ResponseFormat,
   type TextPart,
   type ToolChoice,
@@ -17,6 +16,7 @@ import {
   type UnifiedTool,
 } from "../unified.ts";
 import { parseBase64DataUrl } from "../data_url.ts";
+import { reasoningForOpenAiEffort } from "../reasoning_budget.ts";
 import {
   optionalBoolean,
   optionalNumber,
@@ -300,29 +300,20 @@ function decodeToolChoice(choice: unknown): ToolChoice {
   );
 }
 
-const EFFORTS: Record<string, ReasoningEffort> = {
-  minimal: "minimal",
-  low: "low",
-  medium: "medium",
-  high: "high",
-  xhigh: "high",
-};
-
 /** "Reasoning": `reasoning.effort` ("none" turns reasoning off). */
 function decodeReasoning(value: unknown): ReasoningConfig | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isObject(value)) throw invalidRequest("reasoning: expected an object", "reasoning");
   const effort = value.effort;
   if (effort === undefined || effort === null) return { enabled: true };
-  if (effort === "none") return { enabled: false };
-  const mapped = typeof effort === "string" ? EFFORTS[effort] : undefined;
-  if (!mapped) {
+  const mapped = reasoningForOpenAiEffort(effort);
+  if (mapped === undefined) {
     throw invalidRequest(
       'reasoning.effort: expected "none", "minimal", "low", "medium" or "high"',
       "reasoning.effort",
     );
   }
-  return { enabled: true, effort: mapped };
+  return mapped;
 }
 
 /** "Structured Outputs": `text.format`. */
