@@ -45,6 +45,10 @@ export async function startGateway(
     },
     async close() {
       await server.shutdown();
+      // testConfig() gives each gateway its own temporary data directory.
+      if (config.server.dataDir.includes("plexus-test-")) {
+        await Deno.remove(config.server.dataDir, { recursive: true }).catch(() => {});
+      }
     },
   };
 }
