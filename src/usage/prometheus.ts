@@ -5,8 +5,11 @@
 
 export type Labels = Record<string, string>;
 
+const NEEDS_ESCAPE = /[\\"\n]/;
+
 /** Label values escape backslash, double quote and line feed. */
 function escapeLabelValue(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
 }
 
@@ -33,8 +36,13 @@ function header(name: string, help: string, type: string): string {
 class Series<T> {
   readonly #items = new Map<string, { labels: Labels; value: T }>();
 
+  /**
+   * A metric always uses the same label names in the same order, so the values alone identify a
+   * series: this runs on every request, rendering only on scrape.
+   */
   get(labels: Labels, create: () => T): T {
-    const key = labelText(labels);
+    let key = "";
+    for (const name in labels) key += labels[name] + "\u0000";
     let item = this.#items.get(key);
     if (item === undefined) {
       item = { labels, value: create() };
