@@ -4,17 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
-import { TEST_KEY, testConfig } from "../support/config.ts";
+import { TEST_KEY, testConfig, UPSTREAM_BASE_PATH } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
 import { ask, NORMAL_STOP, TOOL_STOP } from "./clients.ts";
-
-const BASE_PATH: Record<ApiName, string> = {
-  chat: "/v1",
-  messages: "",
-  responses: "/v1",
-  gemini: "/v1beta",
-};
 
 /** The header that must carry the provider's key, and how. */
 const UPSTREAM_AUTH: Record<ApiName, [string, (key: string) => string]> = {
@@ -34,7 +27,7 @@ async function withMatrix(
   const providers = Object.fromEntries(
     API_NAMES.map((api) => [`p_${api}`, {
       api,
-      baseUrl: fake.url + BASE_PATH[api],
+      baseUrl: fake.url + UPSTREAM_BASE_PATH[api],
       models: [`up-${api}`],
     }]),
   );

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
-import { TEST_KEY, testConfig } from "../support/config.ts";
+import { TEST_KEY, testConfig, UPSTREAM_BASE_PATH } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import {
   fixtureFiles,
@@ -13,13 +13,6 @@ import {
   sseFramesForLines,
 } from "../support/fixtures.ts";
 import { startGateway } from "../support/gateway.ts";
-
-const BASE_PATH: Record<ApiName, string> = {
-  chat: "/v1",
-  messages: "",
-  responses: "/v1",
-  gemini: "/v1beta",
-};
 
 function requestFor(
   api: ApiName,
@@ -65,7 +58,7 @@ for (const api of API_NAMES) {
   Deno.test(`${api} → ${api} passes recorded answers through byte for byte`, async (t) => {
     const fake = await startFakeUpstream();
     const gateway = await startGateway(
-      testConfig({ up: { api, baseUrl: fake.url + BASE_PATH[api], models: ["m"] } }),
+      testConfig({ up: { api, baseUrl: fake.url + UPSTREAM_BASE_PATH[api], models: ["m"] } }),
     );
     try {
       for (const file of fixtureFiles(api)) {

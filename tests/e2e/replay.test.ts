@@ -4,20 +4,13 @@
  * tool calls it ends up with are the ones in the recording.
  */
 import assert from "node:assert/strict";
-import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
-import { testConfig } from "../support/config.ts";
+import { API_NAMES } from "../../src/codecs/unified.ts";
+import { testConfig, UPSTREAM_BASE_PATH } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { fixtureFiles, readFixtureJson, statusForFixtureBody } from "../support/fixtures.ts";
 import { startGateway } from "../support/gateway.ts";
 import { ask } from "./clients.ts";
 import { expectationFor } from "./fixture_expectations.ts";
-
-const BASE_PATH: Record<ApiName, string> = {
-  chat: "/v1",
-  messages: "",
-  responses: "/v1",
-  gemini: "/v1beta",
-};
 
 /** The status an SDK error carries (all three SDKs expose `status`). */
 function statusOf(error: unknown): number | undefined {
@@ -32,7 +25,7 @@ for (const provider of API_NAMES) {
   Deno.test(`recorded ${provider} traffic replays intact to every kind of client`, async (t) => {
     const fake = await startFakeUpstream();
     const gateway = await startGateway(testConfig({
-      up: { api: provider, baseUrl: fake.url + BASE_PATH[provider], models: ["recorded"] },
+      up: { api: provider, baseUrl: fake.url + UPSTREAM_BASE_PATH[provider], models: ["recorded"] },
     }));
     try {
       for (const file of fixtureFiles(provider)) {

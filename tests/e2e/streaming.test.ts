@@ -4,16 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
-import { TEST_KEY, testConfig } from "../support/config.ts";
+import { providerPerApi, TEST_KEY, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
-
-const BASE_PATH: Record<ApiName, string> = {
-  chat: "/v1",
-  messages: "",
-  responses: "/v1",
-  gemini: "/v1beta",
-};
 
 /** Upstream frames up to and including the first text delta of the fake's canned answer. */
 const FRAMES_TO_FIRST_TEXT: Record<ApiName, number> = {
@@ -55,14 +48,7 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000)
 
 Deno.test("the first words reach the client while the upstream stalls, and leaving cancels it", async (t) => {
   const fake = await startFakeUpstream();
-  const providers = Object.fromEntries(
-    API_NAMES.map((api) => [`p_${api}`, {
-      api,
-      baseUrl: fake.url + BASE_PATH[api],
-      models: ["m"],
-    }]),
-  );
-  const gateway = await startGateway(testConfig(providers));
+  const gateway = await startGateway(testConfig(providerPerApi(fake.url, ["m"])));
   try {
     for (const client of API_NAMES) {
       for (const provider of API_NAMES) {

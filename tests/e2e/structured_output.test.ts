@@ -4,17 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
-import { testConfig } from "../support/config.ts";
+import { providerPerApi, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
 import { openaiClient } from "./clients.ts";
-
-const BASE_PATH: Record<ApiName, string> = {
-  chat: "/v1",
-  messages: "",
-  responses: "/v1",
-  gemini: "/v1beta",
-};
 
 const SCHEMA = {
   type: "object",
@@ -48,11 +41,7 @@ function schemaSentUpstream(api: ApiName, body: Json): unknown {
 
 async function setup() {
   const fake = await startFakeUpstream();
-  const gateway = await startGateway(testConfig(Object.fromEntries(
-    API_NAMES.map((
-      api,
-    ) => [`p_${api}`, { api, baseUrl: fake.url + BASE_PATH[api], models: ["m"] }]),
-  )));
+  const gateway = await startGateway(testConfig(providerPerApi(fake.url, ["m"])));
   return {
     fake,
     gateway,

@@ -21,6 +21,22 @@ export interface TestAlias {
 
 export const TEST_KEY = "test-client-key";
 
+/** What a provider's `base_url` ends with for each API, as in the real services' docs. */
+export const UPSTREAM_BASE_PATH: Record<ApiName, string> = {
+  chat: "/v1",
+  messages: "",
+  responses: "/v1",
+  gemini: "/v1beta",
+};
+
+/** One provider `p_<api>` per wire API, all on the same fake upstream, each listing `models`. */
+export function providerPerApi(fakeUrl: string, models: string[]): Record<string, TestProvider> {
+  const apis: ApiName[] = ["chat", "messages", "responses", "gemini"];
+  return Object.fromEntries(
+    apis.map((api) => [`p_${api}`, { api, baseUrl: fakeUrl + UPSTREAM_BASE_PATH[api], models }]),
+  );
+}
+
 export function testConfig(
   providers: Record<string, TestProvider>,
   aliases: Record<string, TestAlias> = {},
