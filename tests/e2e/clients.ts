@@ -30,8 +30,11 @@ export interface ClientAnswer {
   toolCalls: ClientToolCall[];
   /** The SDK's own stop value (`stop`, `end_turn`, `completed`, `STOP`…). */
   stop: string | null | undefined;
+  /** The whole prompt, cache reads and writes included, whatever the SDK's own convention. */
   inputTokens?: number;
   outputTokens?: number;
+  cacheReadTokens?: number;
+  reasoningTokens?: number;
   /** Number of stream events/chunks the SDK delivered (0 when not streamed). */
   events: number;
 }
@@ -96,6 +99,8 @@ async function askChat(baseUrl: string, o: AskOptions): Promise<ClientAnswer> {
       stop: r.choices[0].finish_reason,
       inputTokens: r.usage?.prompt_tokens,
       outputTokens: r.usage?.completion_tokens,
+      cacheReadTokens: r.usage?.prompt_tokens_details?.cached_tokens,
+      reasoningTokens: r.usage?.completion_tokens_details?.reasoning_tokens,
       events: 0,
     };
   }
@@ -112,6 +117,8 @@ async function askChat(baseUrl: string, o: AskOptions): Promise<ClientAnswer> {
   let events = 0;
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
+  let cacheReadTokens: number | undefined;
+  let reasoningTokens: number | undefined;
   const calls = new Map<number, { id: string; name: string; args: string }>();
   for await (const chunk of stream) {
     events++;
@@ -119,6 +126,8 @@ async function askChat(baseUrl: string, o: AskOptions): Promise<ClientAnswer> {
     if (chunk.usage) {
       inputTokens = chunk.usage.prompt_tokens;
       outputTokens = chunk.usage.completion_tokens;
+      cacheReadTokens = chunk.usage.prompt_tokens_details?.cached_tokens;
+      reasoningTokens = chunk.usage.completion_tokens_details?.reasoning_tokens;
     }
     if (!choice) continue;
     text += choice.delta.content ?? "";
@@ -141,6 +150,8 @@ async function askChat(baseUrl: string, o: AskOptions): Promise<ClientAnswer> {
     stop,
     inputTokens,
     outputTokens,
+    cacheReadTokens,
+    reasoningTokens,
     events,
   };
 }
@@ -184,6 +195,7 @@ async function askMessages(baseUrl: string, o: AskOptions): Promise<ClientAnswer
     inputTokens: message.usage.input_tokens + (message.usage.cache_read_input_tokens ?? 0) +
       (message.usage.cache_creation_input_tokens ?? 0),
     outputTokens: message.usage.output_tokens,
+    cacheReadTokens: message.usage.cache_read_input_tokens ?? undefined,
     events,
   };
 }
@@ -226,6 +238,8 @@ async function askResponses(baseUrl: string, o: AskOptions): Promise<ClientAnswe
     stop: response.status,
     inputTokens: response.usage?.input_tokens,
     outputTokens: response.usage?.output_tokens,
+    cacheReadTokens: response.usage?.input_tokens_details?.cached_tokens,
+    reasoningTokens: response.usage?.output_tokens_details?.reasoning_tokens,
     events,
   };
 }
@@ -254,6 +268,8 @@ async function askGemini(baseUrl: string, o: AskOptions): Promise<ClientAnswer> 
   let stop: string | undefined;
   let inputTokens: number | undefined;
   let outputTokens: number | undefined;
+  let cacheReadTokens: number | undefined;
+  let reasoningTokens: number | undefined;
   let events = 0;
   const take = (chunk: Awaited<ReturnType<typeof ai.models.generateContent>>) => {
     const candidate = chunk.candidates?.[0];
@@ -273,6 +289,8 @@ async function askGemini(baseUrl: string, o: AskOptions): Promise<ClientAnswer> 
       inputTokens = chunk.usageMetadata.promptTokenCount;
       outputTokens = (chunk.usageMetadata.candidatesTokenCount ?? 0) +
         (chunk.usageMetadata.thoughtsTokenCount ?? 0);
+      cacheReadTokens = chunk.usageMetadata.cachedContentTokenCount;
+      reasoningTokens = chunk.usageMetadata.thoughtsTokenCount;
     }
   };
   if (o.stream) {
@@ -283,7 +301,16 @@ async function askGemini(baseUrl: string, o: AskOptions): Promise<ClientAnswer> 
   } else {
     take(await ai.models.generateContent(request));
   }
-  return { text, toolCalls, stop, inputTokens, outputTokens, events };
+  return {
+    text,
+    toolCalls,
+    stop,
+    inputTokens,
+    outputTokens,
+    cacheReadTokens,
+    reasoningTokens,
+    events,
+  };
 }
 
 /** Each SDK's word for "the model finished normally" and "it wants a tool". */

@@ -119,3 +119,33 @@ Deno.test("a tool call streamed in pieces arrives whole at every kind of client"
     }
   });
 });
+
+Deno.test("cached and reasoning token counts reach every client in its own terms", async (t) => {
+  await withMatrix(async ({ gatewayUrl, fake }) => {
+    for (const client of API_NAMES) {
+      for (const provider of API_NAMES) {
+        for (const stream of [false, true]) {
+          await t.step(`${client} → ${provider}${stream ? " (stream)" : ""}`, async () => {
+            fake.reset();
+            fake.enqueue({
+              kind: "scenario",
+              scenario: { usage: { input: 100, output: 20, cacheRead: 30, reasoning: 5 } },
+            });
+            const answer = await ask(client, gatewayUrl, {
+              model: `p_${provider}/up-${provider}`,
+              prompt: "Count",
+              stream,
+            });
+            assert.equal(answer.inputTokens, 100, "the whole prompt, cache included");
+            assert.equal(answer.outputTokens, 20);
+            assert.equal(answer.cacheReadTokens, 30);
+            // Anthropic reports no separate reasoning count, and Anthropic clients cannot read one.
+            if (provider !== "messages" && client !== "messages") {
+              assert.equal(answer.reasoningTokens, 5);
+            }
+          });
+        }
+      }
+    }
+  });
+});
