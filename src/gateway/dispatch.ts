@@ -6,19 +6,12 @@
  * A target may be abandoned only before the client got its first byte. After that, an upstream
  * failure ends the stream with an error in the client's dialect.
  */
-import type { Codec, EncodeContext, InboundContext, SseEvent } from "../codecs/codec.ts";
+import type { Codec, EncodeContext, InboundContext } from "../codecs/codec.ts";
 import { CODECS } from "../codecs/registry.ts";
-import {
-  type ApiName,
-  GatewayError,
-  type StreamEvent,
-  type UnifiedRequest,
-  type Usage,
-} from "../codecs/unified.ts";
+import { type ApiName, GatewayError, type UnifiedRequest } from "../codecs/unified.ts";
 import type { Config, ProviderConfig } from "../config/types.ts";
 import type { KeyRing } from "../http/auth.ts";
 import { presentedSecret } from "../http/auth.ts";
-import { sseFrame, SseParser } from "../http/sse.ts";
 import type { TargetHealth } from "../routing/health.ts";
 import { type Candidate, resolveModel } from "../routing/resolve.ts";
 import type { Random, SelectionStats } from "../routing/selectors.ts";
@@ -29,20 +22,26 @@ import {
   openUpstream,
   type UpstreamOutcome,
   type UpstreamRequest,
-  UpstreamTimeoutError,
 } from "../upstream/call.ts";
 import {
   type AttemptFailure,
-  badResponseFailure,
   failureForStatus,
   redactSecrets,
   retryAfterFromHeaders,
 } from "../upstream/failure.ts";
 import type { RequestRecord, UsageSink } from "../usage/record.ts";
+import { allTargetsFailedError } from "./all_failed.ts";
+import { answerStream } from "./answer_stream.ts";
+import { answerWhole } from "./answer_whole.ts";
+import {
+  type Attempt,
+  CLIENT_CLOSED,
+  type Complete,
+  stoppingError,
+  streamFailure,
+} from "./attempt.ts";
 import { readJsonBody } from "./body.ts";
 import { errorResponse } from "./respond.ts";
-import { mergeUsage } from "./usage_merge.ts";
-import { allTargetsFailedError } from "./all_failed.ts";
 
 /** Everything a request needs from the running server. */
 export interface Gateway {
@@ -69,9 +68,6 @@ export interface GenerationInput {
   /** Aborts when the client goes away. */
   signal: AbortSignal;
 }
-
-/** Status for a client that left before the answer was complete (nginx's convention). */
-const CLIENT_CLOSED = 499;
 
 const ANTHROPIC_FORWARDED_HEADERS = ["anthropic-version", "anthropic-beta"];
 
@@ -291,17 +287,6 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
   return fail(allTargetsFailedError(unified.model, failures));
 }
 
-interface Attempt {
-  outCodec: Codec;
-  inCodec: Codec;
-  passThrough: boolean;
-  /** Pass-through events only Plexus asked for; re-framed without them. */
-  isHidden?: (event: SseEvent) => boolean;
-  call: OpenCall;
-  attemptStart: number;
-  candidate: Candidate;
-}
-
 function upstreamHeaders(
   codec: Codec,
   provider: ProviderConfig,
@@ -321,253 +306,7 @@ function upstreamHeaders(
   return { ...headers, ...provider.headers };
 }
 
-/** A non-streamed answer: read it whole, translate it, or say why this target failed. */
-async function answerWhole(
-  attempt: Attempt,
-  unified: UnifiedRequest,
-  encodeContext: EncodeContext,
-  record: RequestRecord,
-  headers: Record<string, string>,
-): Promise<{ response: Response } | { failure: AttemptFailure }> {
-  let text: string;
-  try {
-    text = await attempt.call.text();
-  } catch (error) {
-    return { failure: streamFailure(error) };
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return { failure: badResponseFailure("upstream answered with a body that is not JSON") };
-  }
-  let response;
-  try {
-    response = attempt.outCodec.toUnifiedResponse(body, unified);
-  } catch (error) {
-    const detail = error instanceof Error ? `: ${error.message}` : "";
-    return { failure: badResponseFailure(`upstream answer could not be read${detail}`) };
-  }
-  record.usage = response.usage;
-  record.usageSource = "provider";
-  record.upstreamMs = Date.now() - attempt.attemptStart;
-  record.attempts.push({
-    provider: attempt.candidate.provider,
-    model: attempt.candidate.model,
-    status: 200,
-    ms: record.upstreamMs,
-  });
-  const out = attempt.passThrough
-    ? text
-    : JSON.stringify(attempt.inCodec.fromUnifiedResponse(response, encodeContext));
-  return {
-    response: new Response(out, {
-      status: 200,
-      headers: { "content-type": "application/json", ...headers },
-    }),
-  };
-}
-
-function stoppingError(): GatewayError {
-  return new GatewayError(
-    "unavailable",
-    "The gateway is shutting down and could not finish this request in its grace period.",
-  );
-}
-
-/** The status and kind a mid-body failure stands for. */
-function streamFailure(error: unknown): AttemptFailure {
-  if (error instanceof GatewayStoppingError) {
-    return {
-      reason: "connection",
-      status: 503,
-      kind: "unavailable",
-      message: stoppingError().message,
-      fallback: false,
-      providerWide: false,
-    };
-  }
-  if (error instanceof UpstreamTimeoutError) {
-    return {
-      reason: "timeout",
-      status: 504,
-      kind: "timeout",
-      message: error.message,
-      fallback: true,
-      providerWide: false,
-    };
-  }
-  return badResponseFailure("upstream stream broke or could not be read before it was complete");
-}
-
-const CONTENT_EVENTS = new Set<StreamEvent["type"]>([
-  "text_delta",
-  "reasoning_delta",
-  "tool_call_start",
-]);
-
-/**
- * A streamed answer. Pulls one upstream chunk per client read, so nothing is buffered and the
- * client's pace sets the upstream's. Translated streams run parser → decoder → encoder; same-API
- * streams forward the bytes as they came and only tap them for usage and first-token time.
- */
-function answerStream(
-  attempt: Attempt,
-  firstChunk: Uint8Array | undefined,
-  unified: UnifiedRequest,
-  encodeContext: EncodeContext,
-  record: RequestRecord,
-  headers: Record<string, string>,
-  complete: (status: number, error?: RequestRecord["error"]) => void,
-  gw: Gateway,
-): Response {
-  const { call, inCodec, outCodec, passThrough, isHidden } = attempt;
-  const parser = new SseParser();
-  const decoder = outCodec.createStreamDecoder(unified);
-  const encoder = passThrough ? undefined : inCodec.createStreamEncoder(encodeContext);
-  const textDecoder = new TextDecoder();
-  const textEncoder = new TextEncoder();
-  let usage: Usage | undefined;
-  let upstreamError: RequestRecord["error"];
-  let peeked: { chunk: Uint8Array | undefined } | undefined = { chunk: firstChunk };
-  const nextChunk = (): Promise<Uint8Array | undefined> => {
-    if (peeked === undefined) return call.read();
-    const { chunk } = peeked;
-    peeked = undefined;
-    return Promise.resolve(chunk);
-  };
-  const frames = new FrameBoundary();
-
-  const observe = (event: StreamEvent) => {
-    if (event.type === "usage") usage = mergeUsage(usage, event.usage);
-    else if (record.ttftMs === undefined && CONTENT_EVENTS.has(event.type)) {
-      record.ttftMs = Date.now() - record.startedAt;
-    } else if (event.type === "error") {
-      upstreamError = { kind: event.error.kind, message: event.error.message };
-    }
-  };
-  /** Runs events through observation and (when translating) the encoder. */
-  const translate = (events: StreamEvent[]): string => {
-    let out = "";
-    for (const event of events) {
-      observe(event);
-      if (encoder !== undefined) out += encoder.push(event);
-    }
-    return out;
-  };
-  const decode = (text: string): string => {
-    let out = "";
-    for (const sse of parser.push(text)) out += translate(decoder.push(sse));
-    return out;
-  };
-  /** Pass-through with hidden events: each visible event re-framed with its data unchanged. */
-  const forwardVisible = (text: string): string => {
-    let out = "";
-    for (const sse of parser.push(text)) {
-      translate(decoder.push(sse));
-      if (!isHidden!(sse)) out += sseFrame(sse.data, sse.event);
-    }
-    return out;
-  };
-  const settle = (status: number, error?: RequestRecord["error"]) => {
-    if (usage !== undefined) {
-      record.usage = usage;
-      record.usageSource = "provider";
-    }
-    record.upstreamMs = Date.now() - attempt.attemptStart;
-    record.attempts.push({
-      provider: attempt.candidate.provider,
-      model: attempt.candidate.model,
-      status: error === undefined ? 200 : status,
-      ms: record.upstreamMs,
-    });
-    complete(status, error);
-  };
-
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        for (;;) {
-          const chunk = await nextChunk();
-          if (chunk === undefined) {
-            const rest = frames.rest();
-            if (rest.byteLength > 0) controller.enqueue(rest);
-            let out = "";
-            for (const sse of parser.end()) {
-              out += translate(decoder.push(sse));
-              if (isHidden !== undefined && !isHidden(sse)) out += sseFrame(sse.data, sse.event);
-            }
-            out += translate(decoder.end());
-            if (encoder !== undefined) out += encoder.end();
-            if (out !== "") controller.enqueue(textEncoder.encode(out));
-            controller.close();
-            call.close();
-            settle(200, upstreamError);
-            return;
-          }
-          if (isHidden !== undefined) {
-            const out = forwardVisible(textDecoder.decode(chunk, { stream: true }));
-            if (out === "") continue;
-            controller.enqueue(textEncoder.encode(out));
-            return;
-          }
-          if (passThrough) {
-            decode(textDecoder.decode(chunk, { stream: true }));
-            // Whole frames only, so an error frame after a break never lands mid-frame.
-            const whole = frames.push(chunk);
-            if (whole.byteLength === 0) continue;
-            controller.enqueue(whole);
-            return;
-          }
-          const out = decode(textDecoder.decode(chunk, { stream: true }));
-          if (out !== "") {
-            controller.enqueue(textEncoder.encode(out));
-            return;
-          }
-        }
-      } catch (error) {
-        call.abort();
-        const failure = streamFailure(error);
-        if (failure.fallback) {
-          gw.health.reportFailure(
-            attempt.candidate.provider,
-            attempt.candidate.model,
-            failure,
-            Date.now(),
-          );
-        }
-        const errorEncoder = encoder ?? inCodec.createStreamEncoder(encodeContext);
-        const status = failure.status ?? 502;
-        const out = errorEncoder.push({
-          type: "error",
-          error: { kind: failure.kind, message: failure.message, status },
-        }) + errorEncoder.end();
-        controller.enqueue(textEncoder.encode(out));
-        controller.close();
-        settle(status, { kind: failure.kind, message: failure.message });
-      }
-    },
-    cancel() {
-      call.abort();
-      settle(CLIENT_CLOSED, { kind: "client_aborted", message: "client disconnected" });
-    },
-  });
-
-  const contentType = encoder?.contentType ??
-    call.response.headers.get("content-type") ?? "text/event-stream";
-  return new Response(body, {
-    status: 200,
-    headers: {
-      "content-type": contentType,
-      "cache-control": "no-cache",
-      ...headers,
-    },
-  });
-}
-
-function clientGone(
-  complete: (status: number, error?: RequestRecord["error"]) => void,
-): Response {
+function clientGone(complete: Complete): Response {
   complete(CLIENT_CLOSED, { kind: "client_aborted", message: "client disconnected" });
   return new Response(null, { status: CLIENT_CLOSED });
 }
@@ -582,48 +321,4 @@ export function asGatewayError(error: unknown): GatewayError {
   if (error instanceof GatewayError) return error;
   console.error("plexus: unexpected error:", error instanceof Error ? error.message : error);
   return new GatewayError("api_error", "Internal error in the gateway.");
-}
-
-const LF = 10;
-const CR = 13;
-
-/**
- * Splits forwarded SSE bytes at the last frame end (a blank line), holding back a partial
- * frame until the rest of it arrives (WHATWG HTML, "Server-sent events", event stream
- * interpretation: a blank line dispatches the event).
- */
-class FrameBoundary {
-  #held: Uint8Array = new Uint8Array(0);
-
-  /** The bytes up to and including the last complete frame; the rest is kept. */
-  push(chunk: Uint8Array): Uint8Array {
-    const bytes = this.#held.byteLength === 0 ? chunk : joinBytes(this.#held, chunk);
-    const end = lastFrameEnd(bytes);
-    this.#held = bytes.slice(end);
-    return bytes.subarray(0, end);
-  }
-
-  /** Whatever is held when the upstream ended cleanly. */
-  rest(): Uint8Array {
-    const rest = this.#held;
-    this.#held = new Uint8Array(0);
-    return rest;
-  }
-}
-
-/** Index just past the last `\n\n` or `\r\n\r\n`, or 0 when there is none. */
-function lastFrameEnd(bytes: Uint8Array): number {
-  for (let i = bytes.byteLength - 1; i >= 1; i--) {
-    if (bytes[i] !== LF) continue;
-    if (bytes[i - 1] === LF) return i + 1;
-    if (bytes[i - 1] === CR && i >= 2 && bytes[i - 2] === LF) return i + 1;
-  }
-  return 0;
-}
-
-function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength + b.byteLength);
-  out.set(a, 0);
-  out.set(b, a.byteLength);
-  return out;
 }

@@ -1,0 +1,174 @@
+/** A streamed answer: translated or passed through chunk by chunk, never buffered. */
+import type { EncodeContext } from "../codecs/codec.ts";
+import type { StreamEvent, UnifiedRequest, Usage } from "../codecs/unified.ts";
+import { sseFrame, SseParser } from "../http/sse.ts";
+import type { RequestRecord } from "../usage/record.ts";
+import { type Attempt, CLIENT_CLOSED, type Complete, streamFailure } from "./attempt.ts";
+import type { Gateway } from "./dispatch.ts";
+import { FrameBoundary } from "./sse_frames.ts";
+import { mergeUsage } from "./usage_merge.ts";
+
+const CONTENT_EVENTS = new Set<StreamEvent["type"]>([
+  "text_delta",
+  "reasoning_delta",
+  "tool_call_start",
+]);
+
+/**
+ * A streamed answer. Pulls one upstream chunk per client read, so nothing is buffered and the
+ * client's pace sets the upstream's. Translated streams run parser → decoder → encoder; same-API
+ * streams forward the bytes as they came and only tap them for usage and first-token time.
+ */
+export function answerStream(
+  attempt: Attempt,
+  firstChunk: Uint8Array | undefined,
+  unified: UnifiedRequest,
+  encodeContext: EncodeContext,
+  record: RequestRecord,
+  headers: Record<string, string>,
+  complete: Complete,
+  gw: Gateway,
+): Response {
+  const { call, inCodec, outCodec, passThrough, isHidden } = attempt;
+  const parser = new SseParser();
+  const decoder = outCodec.createStreamDecoder(unified);
+  const encoder = passThrough ? undefined : inCodec.createStreamEncoder(encodeContext);
+  const textDecoder = new TextDecoder();
+  const textEncoder = new TextEncoder();
+  let usage: Usage | undefined;
+  let upstreamError: RequestRecord["error"];
+  let peeked: { chunk: Uint8Array | undefined } | undefined = { chunk: firstChunk };
+  const nextChunk = (): Promise<Uint8Array | undefined> => {
+    if (peeked === undefined) return call.read();
+    const { chunk } = peeked;
+    peeked = undefined;
+    return Promise.resolve(chunk);
+  };
+  const frames = new FrameBoundary();
+
+  const observe = (event: StreamEvent) => {
+    if (event.type === "usage") usage = mergeUsage(usage, event.usage);
+    else if (record.ttftMs === undefined && CONTENT_EVENTS.has(event.type)) {
+      record.ttftMs = Date.now() - record.startedAt;
+    } else if (event.type === "error") {
+      upstreamError = { kind: event.error.kind, message: event.error.message };
+    }
+  };
+  /** Runs events through observation and (when translating) the encoder. */
+  const translate = (events: StreamEvent[]): string => {
+    let out = "";
+    for (const event of events) {
+      observe(event);
+      if (encoder !== undefined) out += encoder.push(event);
+    }
+    return out;
+  };
+  const decode = (text: string): string => {
+    let out = "";
+    for (const sse of parser.push(text)) out += translate(decoder.push(sse));
+    return out;
+  };
+  /** Pass-through with hidden events: each visible event re-framed with its data unchanged. */
+  const forwardVisible = (text: string): string => {
+    let out = "";
+    for (const sse of parser.push(text)) {
+      translate(decoder.push(sse));
+      if (!isHidden!(sse)) out += sseFrame(sse.data, sse.event);
+    }
+    return out;
+  };
+  const settle = (status: number, error?: RequestRecord["error"]) => {
+    if (usage !== undefined) {
+      record.usage = usage;
+      record.usageSource = "provider";
+    }
+    record.upstreamMs = Date.now() - attempt.attemptStart;
+    record.attempts.push({
+      provider: attempt.candidate.provider,
+      model: attempt.candidate.model,
+      status: error === undefined ? 200 : status,
+      ms: record.upstreamMs,
+    });
+    complete(status, error);
+  };
+
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        for (;;) {
+          const chunk = await nextChunk();
+          if (chunk === undefined) {
+            const rest = frames.rest();
+            if (rest.byteLength > 0) controller.enqueue(rest);
+            let out = "";
+            for (const sse of parser.end()) {
+              out += translate(decoder.push(sse));
+              if (isHidden !== undefined && !isHidden(sse)) out += sseFrame(sse.data, sse.event);
+            }
+            out += translate(decoder.end());
+            if (encoder !== undefined) out += encoder.end();
+            if (out !== "") controller.enqueue(textEncoder.encode(out));
+            controller.close();
+            call.close();
+            settle(200, upstreamError);
+            return;
+          }
+          if (isHidden !== undefined) {
+            const out = forwardVisible(textDecoder.decode(chunk, { stream: true }));
+            if (out === "") continue;
+            controller.enqueue(textEncoder.encode(out));
+            return;
+          }
+          if (passThrough) {
+            decode(textDecoder.decode(chunk, { stream: true }));
+            // Whole frames only, so an error frame after a break never lands mid-frame.
+            const whole = frames.push(chunk);
+            if (whole.byteLength === 0) continue;
+            controller.enqueue(whole);
+            return;
+          }
+          const out = decode(textDecoder.decode(chunk, { stream: true }));
+          if (out !== "") {
+            controller.enqueue(textEncoder.encode(out));
+            return;
+          }
+        }
+      } catch (error) {
+        call.abort();
+        const failure = streamFailure(error);
+        if (failure.fallback) {
+          gw.health.reportFailure(
+            attempt.candidate.provider,
+            attempt.candidate.model,
+            failure,
+            Date.now(),
+          );
+        }
+        const errorEncoder = encoder ?? inCodec.createStreamEncoder(encodeContext);
+        const status = failure.status ?? 502;
+        const out = errorEncoder.push({
+          type: "error",
+          error: { kind: failure.kind, message: failure.message, status },
+        }) + errorEncoder.end();
+        controller.enqueue(textEncoder.encode(out));
+        controller.close();
+        settle(status, { kind: failure.kind, message: failure.message });
+      }
+    },
+    cancel() {
+      call.abort();
+      settle(CLIENT_CLOSED, { kind: "client_aborted", message: "client disconnected" });
+    },
+  });
+
+  const contentType = encoder?.contentType ??
+    call.response.headers.get("content-type") ?? "text/event-stream";
+  return new Response(body, {
+    status: 200,
+    headers: {
+      "content-type": contentType,
+      "cache-control": "no-cache",
+      ...headers,
+    },
+  });
+}
