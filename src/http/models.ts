@@ -20,25 +20,36 @@ function listedModels(config: Config): ListedModel[] {
   return models;
 }
 
+/** One model in OpenAI's shape, or Anthropic's for an Anthropic client. */
+function modelObject(model: ListedModel, dialect: ApiName): Record<string, unknown> {
+  if (dialect === "messages") {
+    return {
+      type: "model",
+      id: model.id,
+      display_name: model.id,
+      created_at: new Date(0).toISOString(),
+    };
+  }
+  return { id: model.id, object: "model", created: 0, owned_by: model.ownedBy };
+}
+
 /** OpenAI's list shape, or Anthropic's when the caller is an Anthropic client. */
 export function listModels(config: Config, dialect: ApiName): unknown {
   const models = listedModels(config);
+  const data = models.map((m) => modelObject(m, dialect));
   if (dialect === "messages") {
-    const createdAt = new Date(0).toISOString();
     return {
-      data: models.map((m) => ({
-        type: "model",
-        id: m.id,
-        display_name: m.id,
-        created_at: createdAt,
-      })),
+      data,
       has_more: false,
       first_id: models[0]?.id ?? null,
       last_id: models.at(-1)?.id ?? null,
     };
   }
-  return {
-    object: "list",
-    data: models.map((m) => ({ id: m.id, object: "model", created: 0, owned_by: m.ownedBy })),
-  };
+  return { object: "list", data };
+}
+
+/** `GET /v1/models/{id}` (OpenAI "Retrieve model", Anthropic "Get a Model"); undefined if unknown. */
+export function retrieveModel(config: Config, id: string, dialect: ApiName): unknown {
+  const model = listedModels(config).find((m) => m.id === id);
+  return model === undefined ? undefined : modelObject(model, dialect);
 }

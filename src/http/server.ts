@@ -7,6 +7,7 @@ import { CODECS } from "../codecs/registry.ts";
 import { type ApiName, GatewayError } from "../codecs/unified.ts";
 import type { Config } from "../config/types.ts";
 import { type Gateway, handleGeneration } from "../gateway/dispatch.ts";
+import { countTokens } from "../gateway/count_tokens.ts";
 import { errorResponse, jsonResponse } from "../gateway/respond.ts";
 import { ALWAYS_HEALTHY, type TargetHealth } from "../routing/health.ts";
 import type { SelectionStats } from "../routing/selectors.ts";
@@ -17,7 +18,7 @@ import { Observability } from "../usage/observability.ts";
 import type { UsageSink } from "../usage/record.ts";
 import { fanOut } from "../usage/usage_log.ts";
 import { KeyRing, presentedSecret } from "./auth.ts";
-import { listModels } from "./models.ts";
+import { listModels, retrieveModel } from "./models.ts";
 import { Router } from "./router.ts";
 
 export const VERSION: string = denoJson.version;
@@ -231,17 +232,11 @@ function buildRouter(gateway: Gateway, observability: Observability): Router<Req
     })
     .on("GET", "/v1/models", (request, url) => {
       const dialect = dialectOf(request, url);
-      if (
-        !gateway.config.allowNoAuth &&
-        gateway.keys.identify(presentedSecret(request.headers, url)) === undefined
-      ) {
-        return errorResponse(
-          dialect,
-          new GatewayError("authentication", "Invalid or missing API key."),
-        );
-      }
+      const denied = clientDenied(gateway, request, url, dialect);
+      if (denied !== undefined) return denied;
       return jsonResponse(listModels(gateway.config, dialect.api));
     })
+    .on("POST", "/v1/messages/count_tokens", (request, url) => countTokens(request, url, gateway))
     .on("POST", "/v1/chat/completions", generation("chat", () => ({})))
     .on("POST", "/v1/messages", generation("messages", () => ({})))
     .on("POST", "/v1/responses", generation("responses", () => ({})))
@@ -253,7 +248,34 @@ function buildRouter(gateway: Gateway, observability: Observability): Router<Req
         model: params.model.replace(/^models\//, ""),
         stream: params.method === "streamGenerateContent",
       })),
-    );
+    )
+    // After the Gemini pattern, which also starts with /v1/models/.
+    .onPattern("GET", /^\/v1\/models\/(.+)$/, ["id"], (request, url, params) => {
+      const dialect = dialectOf(request, url);
+      const denied = clientDenied(gateway, request, url, dialect);
+      if (denied !== undefined) return denied;
+      const model = retrieveModel(gateway.config, params.id, dialect.api);
+      if (model !== undefined) return jsonResponse(model);
+      return errorResponse(
+        dialect,
+        new GatewayError("not_found", `The model '${params.id}' does not exist.`, {
+          param: "model",
+          code: "model_not_found",
+        }),
+      );
+    });
+}
+
+/** A client key is needed for every /v1 endpoint; undefined when the caller has one. */
+function clientDenied(
+  gateway: Gateway,
+  request: Request,
+  url: URL,
+  dialect: Codec,
+): Response | undefined {
+  if (gateway.config.allowNoAuth) return undefined;
+  if (gateway.keys.identify(presentedSecret(request.headers, url)) !== undefined) return undefined;
+  return errorResponse(dialect, new GatewayError("authentication", "Invalid or missing API key."));
 }
 
 /** Admin-only views need `Authorization: Bearer <admin_key>` or `x-api-key: <admin_key>`. */
