@@ -22,13 +22,15 @@ import { optionalBoolean, optionalNumber } from "../request_fields.ts";
 
 export function toUnifiedRequest(body: unknown, _ctx: InboundContext): UnifiedRequest {
   if (!isObject(body)) throw invalidRequest("request body: expected a JSON object");
+  const model = readModel(body);
+  const conversation = readMessages(body.messages);
   const request: UnifiedRequest = {
-    model: readModel(body),
-    messages: readMessages(body.messages),
+    model,
+    messages: conversation.messages,
     maxTokens: readMaxTokens(body.max_tokens),
     stream: optionalBoolean(body.stream, "stream") ?? false,
   };
-  const system = readSystem(body.system);
+  const system = joinSystemTexts([readSystem(body.system), ...conversation.systemTexts]);
   if (system !== undefined) request.system = system;
   assignSampling(request, body);
   const stop = readStopSequences(body.stop_sequences);
@@ -84,7 +86,11 @@ function readSystem(value: unknown): string | undefined {
     }
     return block.text;
   });
-  const joined = texts.filter((text) => text !== "").join("\n\n");
+  return joinSystemTexts(texts);
+}
+
+function joinSystemTexts(texts: Array<string | undefined>): string | undefined {
+  const joined = texts.filter((text) => text !== undefined && text !== "").join("\n\n");
   return joined === "" ? undefined : joined;
 }
 
@@ -109,19 +115,62 @@ function readUserId(metadata: unknown): string | undefined {
 
 // ---- messages ---------------------------------------------------------------------------------
 
-function readMessages(value: unknown): UnifiedMessage[] {
+interface Conversation {
+  messages: UnifiedMessage[];
+  /** Texts of `system` role messages, in order. */
+  systemTexts: string[];
+}
+
+/**
+ * `messages` (API reference, "Create a Message": `MessageParam` is a user, assistant or system
+ * message). System messages have no place among unified turns, so their text joins `system`.
+ */
+function readMessages(value: unknown): Conversation {
   if (value === undefined) throw invalidRequest("messages: Field required", "messages");
   if (!Array.isArray(value) || value.length === 0) {
     throw invalidRequest("messages: expected a non-empty array of messages", "messages");
   }
-  return value.map((message, i) => readMessage(message, `messages[${i}]`));
+  const conversation: Conversation = { messages: [], systemTexts: [] };
+  value.forEach((message, i) => {
+    const path = `messages[${i}]`;
+    if (isObject(message) && message.role === "system") {
+      conversation.systemTexts.push(readSystemMessage(message.content, `${path}.content`));
+    } else {
+      conversation.messages.push(readMessage(message, path));
+    }
+  });
+  if (conversation.messages.length === 0) {
+    throw invalidRequest(
+      "messages: at least one user or assistant message is required",
+      "messages",
+    );
+  }
+  return conversation;
+}
+
+/** `SystemMessageParam.content`: a string or text blocks. */
+function readSystemMessage(content: unknown, path: string): string {
+  if (isString(content)) return content;
+  if (!Array.isArray(content)) {
+    throw invalidRequest(`${path}: expected a string or an array of text blocks`, path);
+  }
+  return content.map((block, i) => {
+    const blockPath = `${path}[${i}]`;
+    if (!isObject(block) || block.type !== "text") {
+      throw invalidRequest(`${blockPath}: expected a text block {type: "text", text}`, blockPath);
+    }
+    return readTextBlock(block, blockPath).text;
+  }).join("\n\n");
 }
 
 function readMessage(value: unknown, path: string): UnifiedMessage {
   if (!isObject(value)) throw invalidRequest(`${path}: expected a message object`, path);
   const role = value.role;
   if (role !== "user" && role !== "assistant") {
-    throw invalidRequest(`${path}.role: expected "user" or "assistant"`, `${path}.role`);
+    throw invalidRequest(
+      `${path}.role: expected "user", "assistant" or "system"`,
+      `${path}.role`,
+    );
   }
   return { role, content: readMessageContent(value.content, role, `${path}.content`) };
 }

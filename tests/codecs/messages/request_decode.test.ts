@@ -47,12 +47,31 @@ Deno.test("missing or empty messages and a missing model are rejected naming the
 });
 
 Deno.test("a bad message role or content names the message index", () => {
-  assertInvalid(minimal({ messages: [{ role: "system", content: "x" }] }), "messages[0].role");
+  assertInvalid(minimal({ messages: [{ role: "tool", content: "x" }] }), "messages[0].role");
   assertInvalid(
     minimal({ messages: [{ role: "user", content: "a" }, { role: "assistant", content: 5 }] }),
     "messages[1].content: expected a string or an array",
     "messages[1].content",
   );
+});
+
+Deno.test("system role messages in messages join the top-level system in order", () => {
+  const req = decode(minimal({
+    system: "Top.",
+    messages: [
+      { role: "system", content: "First." },
+      { role: "user", content: "hi" },
+      { role: "assistant", content: "hello" },
+      { role: "system", content: [{ type: "text", text: "Second." }] },
+      { role: "user", content: "again" },
+    ],
+  }));
+  assert.equal(req.system, "Top.\n\nFirst.\n\nSecond.");
+  assert.deepEqual(req.messages.map((message) => message.role), ["user", "assistant", "user"]);
+});
+
+Deno.test("a conversation of system messages only is rejected naming messages", () => {
+  assertInvalid(minimal({ messages: [{ role: "system", content: "x" }] }), "messages", "messages");
 });
 
 Deno.test("document blocks are refused naming the field instead of being dropped silently", () => {
