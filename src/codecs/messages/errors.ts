@@ -12,7 +12,7 @@ const ERROR_TYPE_FOR_KIND: Record<ErrorKind, string> = {
   rate_limit: "rate_limit_error",
   api_error: "api_error",
   overloaded: "overloaded_error",
-  timeout: "api_error",
+  timeout: "timeout_error",
   bad_gateway: "api_error",
   unavailable: "overloaded_error",
 };

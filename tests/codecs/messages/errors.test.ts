@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { messagesCodec } from "../../../src/codecs/messages/mod.ts";
 import { type ErrorKind, GatewayError } from "../../../src/codecs/unified.ts";
 
-Deno.test("errors render in the Anthropic error shape with the documented types", () => {
+Deno.test("errors render in the Anthropic error shape with the documented types (504 is timeout_error)", () => {
   const expected: Record<ErrorKind, string> = {
     invalid_request: "invalid_request_error",
     authentication: "authentication_error",
@@ -12,7 +12,7 @@ Deno.test("errors render in the Anthropic error shape with the documented types"
     rate_limit: "rate_limit_error",
     api_error: "api_error",
     overloaded: "overloaded_error",
-    timeout: "api_error",
+    timeout: "timeout_error",
     bad_gateway: "api_error",
     unavailable: "overloaded_error",
   };
