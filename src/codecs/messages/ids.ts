@@ -13,3 +13,12 @@ export function sanitizeToolId(id: string): string {
   if (id === "") return "_";
   return id.replace(INVALID_ID_CHARACTER, "_");
 }
+
+/**
+ * Message ids as Anthropic writes them (`msg_…`). An answer from another API keeps its own id
+ * behind the prefix; one without an id takes the gateway request id.
+ */
+export function messageId(id: string, requestId: string): string {
+  const raw = id === "" ? requestId : id;
+  return raw.startsWith("msg_") ? raw : `msg_${raw}`;
+}

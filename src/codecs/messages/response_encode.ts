@@ -5,6 +5,7 @@
 import type { EncodeContext } from "../codec.ts";
 import type { ReasoningPart, ToolCallPart, UnifiedResponse } from "../unified.ts";
 import { isObject, parseJson } from "../json_guards.ts";
+import { messageId } from "./ids.ts";
 import { stopReasonToWire } from "./stop_reason.ts";
 import { usageToWire, type WireUsage } from "./usage.ts";
 import type { WireResponseBlock } from "./wire.ts";
@@ -17,12 +18,14 @@ export interface WireMessageResponse {
   content: WireResponseBlock[];
   stop_reason: string;
   stop_sequence: string | null;
+  /** Structured refusal details; Plexus has none to give, so always null as in most answers. */
+  stop_details: null;
   usage: WireUsage;
 }
 
 export function fromUnifiedResponse(
   res: UnifiedResponse,
-  _ctx: EncodeContext,
+  ctx: EncodeContext,
 ): WireMessageResponse {
   const content: WireResponseBlock[] = [];
   for (const part of res.content) {
@@ -34,13 +37,14 @@ export function fromUnifiedResponse(
     if (block !== undefined) content.push(block);
   }
   return {
-    id: res.id,
+    id: messageId(res.id, ctx.requestId),
     type: "message",
     role: "assistant",
-    model: res.model,
+    model: res.model || ctx.request.model,
     content,
     stop_reason: stopReasonToWire(res.stopReason),
     stop_sequence: res.stopSequence ?? null,
+    stop_details: null,
     usage: usageToWire(res.usage),
   };
 }

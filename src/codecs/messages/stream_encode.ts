@@ -8,6 +8,7 @@ import type { StopReason, StreamEvent, Usage } from "../unified.ts";
 import { emptyUsage } from "../unified.ts";
 import { sseFrame } from "../../http/sse.ts";
 import { errorBody } from "./errors.ts";
+import { messageId } from "./ids.ts";
 import { stopReasonToWire } from "./stop_reason.ts";
 import { usageToWire } from "./usage.ts";
 
@@ -89,6 +90,7 @@ class MessagesStreamEncoder implements StreamEncoder {
         delta: {
           stop_reason: stopReasonToWire(this.#stopReason),
           stop_sequence: this.#stopSequence ?? null,
+          stop_details: null,
         },
         usage: usageToWire(this.#usage),
       }) +
@@ -100,13 +102,14 @@ class MessagesStreamEncoder implements StreamEncoder {
     this.#started = true;
     return frame("message_start", {
       message: {
-        id,
+        id: messageId(id, this.#ctx.requestId),
         type: "message",
         role: "assistant",
-        model,
+        model: model || this.#ctx.request.model,
         content: [],
         stop_reason: null,
         stop_sequence: null,
+        stop_details: null,
         usage: usageToWire(this.#usage),
       },
     });

@@ -32,6 +32,7 @@ Deno.test("an answer is rendered as a full Message object with Anthropic usage s
     content: [{ type: "text", text: "hello" }],
     stop_reason: "end_turn",
     stop_sequence: null,
+    stop_details: null,
     // input_tokens excludes the 60 read from and 10 written to the cache.
     usage: {
       input_tokens: 30,
@@ -41,6 +42,20 @@ Deno.test("an answer is rendered as a full Message object with Anthropic usage s
       output_tokens_details: { thinking_tokens: 5 },
     },
   });
+});
+
+Deno.test("an answer from another API gets a msg_ id, and one without an id or model gets the gateway's", () => {
+  const foreign = messagesCodec.fromUnifiedResponse(
+    unifiedResponse({ id: "chatcmpl-9" }),
+    encodeContext(),
+  ) as { id: string };
+  assert.equal(foreign.id, "msg_chatcmpl-9");
+  const blank = messagesCodec.fromUnifiedResponse(
+    unifiedResponse({ id: "", model: "" }),
+    encodeContext(),
+  ) as { id: string; model: string };
+  assert.equal(blank.id, "msg_req_test");
+  assert.equal(blank.model, "claude-test");
 });
 
 Deno.test("tool calls, signed and redacted reasoning render as their blocks", () => {

@@ -98,7 +98,7 @@ Deno.test("message_delta carries final input, cache and output usage merged from
   const delta = frames.find((frame) => frame.event === "message_delta")!;
   assert.deepEqual(delta.data, {
     type: "message_delta",
-    delta: { stop_reason: "max_tokens", stop_sequence: null },
+    delta: { stop_reason: "max_tokens", stop_sequence: null, stop_details: null },
     usage: {
       input_tokens: 20,
       output_tokens: 7,
@@ -135,15 +135,35 @@ Deno.test("content_filter is reported as refusal and a stop sequence is kept", (
   const refusal = parseFrames(
     encodeAll([start, { type: "finish", stopReason: "content_filter" }]).text,
   );
-  assert.deepEqual(refusal[1].data.delta, { stop_reason: "refusal", stop_sequence: null });
+  assert.deepEqual(refusal[1].data.delta, {
+    stop_reason: "refusal",
+    stop_sequence: null,
+    stop_details: null,
+  });
   const stopped = parseFrames(
     encodeAll([start, { type: "finish", stopReason: "stop_sequence", stopSequence: "##" }]).text,
   );
-  assert.deepEqual(stopped[1].data.delta, { stop_reason: "stop_sequence", stop_sequence: "##" });
+  assert.deepEqual(stopped[1].data.delta, {
+    stop_reason: "stop_sequence",
+    stop_sequence: "##",
+    stop_details: null,
+  });
 });
 
 Deno.test("a stream without start still opens with message_start", () => {
   const frames = parseFrames(encodeAll([{ type: "text_delta", text: "x" }]).text);
   assert.equal(frames[0].event, "message_start");
-  assert.equal((frames[0].data.message as { id: string }).id, "req_test");
+  assert.equal((frames[0].data.message as { id: string }).id, "msg_req_test");
+});
+
+Deno.test("message_start names a msg_ id, the model and null stop fields even from an id-less upstream", () => {
+  const frames = parseFrames(
+    encodeAll([{ type: "start", id: "", model: "", created: 1 }, { type: "text_delta", text: "x" }])
+      .text,
+  );
+  const message = frames[0].data.message as Record<string, unknown>;
+  assert.equal(message.id, "msg_req_test");
+  assert.equal(message.model, "claude-test");
+  assert.equal(message.stop_reason, null);
+  assert.equal(message.stop_details, null);
 });
