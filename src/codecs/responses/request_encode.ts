@@ -19,6 +19,12 @@ import type { JsonObject } from "../json_guards.ts";
 import { imageSourceUrl } from "../data_url.ts";
 import { effortOf } from "../reasoning_budget.ts";
 
+/**
+ * "Create a model response" → `max_output_tokens`: OpenAI rejects values below 16
+ * (`integer_below_min_value`), so smaller limits from other APIs are raised to it.
+ */
+const MIN_MAX_OUTPUT_TOKENS = 16;
+
 export function fromUnifiedRequest(req: UnifiedRequest, target: TargetInfo): JsonObject {
   const body: JsonObject = { model: target.model };
   if (req.system) body.instructions = req.system;
@@ -26,7 +32,9 @@ export function fromUnifiedRequest(req: UnifiedRequest, target: TargetInfo): Jso
   // Plexus keeps no conversation state upstream: every turn carries the full input.
   body.store = false;
   if (req.stream) body.stream = true;
-  if (req.maxTokens !== undefined) body.max_output_tokens = req.maxTokens;
+  if (req.maxTokens !== undefined) {
+    body.max_output_tokens = Math.max(MIN_MAX_OUTPUT_TOKENS, req.maxTokens);
+  }
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.topP !== undefined) body.top_p = req.topP;
   // Dropped: `topK` and `stop` have no Responses equivalent.

@@ -176,3 +176,12 @@ Deno.test("same-API pass-through only swaps the model", () => {
   assert.deepEqual(out, { ...body, model: "gpt-5" });
   assert.equal(body.model, "alias");
 });
+
+Deno.test("a max_tokens below 16 is raised to the Responses API minimum of 16", () => {
+  // OpenAI answers 400 integer_below_min_value for max_output_tokens < 16 (e.g. the
+  // max_tokens: 1 probes Anthropic clients send).
+  assert.equal(encode({ maxTokens: 1 }).max_output_tokens, 16);
+  assert.equal(encode({ maxTokens: 15 }).max_output_tokens, 16);
+  assert.equal(encode({ maxTokens: 16 }).max_output_tokens, 16);
+  assert.equal(encode({ maxTokens: 500 }).max_output_tokens, 500);
+});
