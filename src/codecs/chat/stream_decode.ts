@@ -155,9 +155,23 @@ export function createStreamDecoder(req: UnifiedRequest): StreamDecoder {
     return events;
   }
 
-  /** The upstream closed: owe a `finish` (and tool-call ends) if it never sent one. */
+  /**
+   * The upstream closed: owe a `finish` (and tool-call ends) if it never sent one. A stream
+   * that carried no chunk at all answered nothing, which is an upstream failure.
+   */
   function end(): StreamEvent[] {
-    if (failed || finished || !started) return [];
+    if (failed || finished) return [];
+    if (!started) {
+      failed = true;
+      return [{
+        type: "error",
+        error: {
+          kind: "bad_gateway",
+          message: "upstream chat stream closed before it sent a chunk",
+          status: DEFAULT_STATUS.bad_gateway,
+        },
+      }];
+    }
     return finish(null);
   }
 

@@ -22,6 +22,7 @@ export function createStreamEncoder(ctx: EncodeContext): StreamEncoder {
   let head: { id: string; model: string; created: number } | undefined;
   let usage: Usage = emptyUsage();
   let failed = false;
+  let finished = false;
 
   function chunk(delta: ChatDelta, finishReason: ChatFinishReason | null = null): string {
     const body: ChatCompletionChunk = {
@@ -78,6 +79,8 @@ export function createStreamEncoder(ctx: EncodeContext): StreamEncoder {
         usage = mergeUsage(usage, ev.usage);
         return "";
       case "finish":
+        if (finished) return "";
+        finished = true;
         return ensureOpen() + chunk({}, finishReasonFor(ev.stopReason));
       case "error": {
         failed = true;
@@ -95,10 +98,14 @@ export function createStreamEncoder(ctx: EncodeContext): StreamEncoder {
     }
   }
 
-  /** Usage goes last, after the finish chunk, in a chunk with no choices (as OpenAI does). */
+  /**
+   * Usage goes last, after the finish chunk, in a chunk with no choices (as OpenAI does). A
+   * stream always has a `finish_reason` (the SDK's stream helper rejects one without), so an
+   * answer that never said how it ended closes with `stop`.
+   */
   function end(): string {
     if (failed) return "";
-    let out = "";
+    let out = finished ? "" : push({ type: "finish", stopReason: "end_turn" });
     if (ctx.request.includeUsage) {
       const body: ChatCompletionChunk = {
         id: head?.id ?? ctx.requestId,

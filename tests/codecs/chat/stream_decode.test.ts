@@ -313,6 +313,18 @@ Deno.test("a stream cut before finish gets its tool-call ends and a finish from 
   ]);
 });
 
+Deno.test("a stream that closes before any chunk is an error, not an empty answer", () => {
+  const decoder = createStreamDecoder(request());
+  assert.deepEqual(decoder.push({ data: "[DONE]" }), []);
+  const events = decoder.end();
+  assert.equal(events.length, 1);
+  assert.equal(events[0].type, "error");
+  if (events[0].type === "error") {
+    assert.equal(events[0].error.kind, "bad_gateway");
+    assert.equal(events[0].error.status, 502);
+  }
+});
+
 Deno.test("[DONE], pings and unparsable data are ignored", () => {
   const decoder = createStreamDecoder(request());
   assert.deepEqual(decoder.push({ data: "[DONE]" }), []);

@@ -124,8 +124,9 @@ Deno.test("reasoning signatures and opaque reasoning travel in reasoning_details
     { type: "reasoning_signature", signature: "sig-9" },
     { type: "reasoning_redacted", data: "blob" },
     { type: "reasoning_encrypted", id: "rs_1", encryptedContent: "gAAA" },
+    { type: "finish", stopReason: "end_turn" },
   ])) as Chunk[];
-  assert.deepEqual(chunks.slice(2).map((c) => c.choices[0].delta), [
+  assert.deepEqual(chunks.slice(2, -1).map((c) => c.choices[0].delta), [
     { reasoning_details: [{ type: "reasoning.text", text: "", signature: "sig-9" }] },
     {
       reasoning_details: [{
@@ -157,6 +158,28 @@ Deno.test("an error event writes an OpenAI error frame and nothing after it", ()
   }]);
   assert.equal(encoder.push({ type: "text_delta", text: "late" }), "");
   assert.equal(encoder.end(), "");
+});
+
+Deno.test("a stream that ends without finish still closes with a finish_reason chunk before [DONE]", () => {
+  // The OpenAI SDK's stream helper rejects a stream without one ("missing finish_reason").
+  const text = encodeAll([start, { type: "text_delta", text: "cut" }], true);
+  const chunks = framePayloads(text) as Chunk[];
+  const finishes = chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.finish_reason))
+    .filter((reason) => reason !== null);
+  assert.deepEqual(finishes, ["stop"]);
+  assert.ok(text.endsWith("data: [DONE]\n\n"));
+  const empty = framePayloads(encodeAll([])) as Chunk[];
+  assert.deepEqual(empty[0].choices[0].delta, { role: "assistant", content: "" });
+  assert.equal(empty[empty.length - 1].choices[0].finish_reason, "stop");
+});
+
+Deno.test("a finish is written once even if end() follows it", () => {
+  const chunks = framePayloads(
+    encodeAll([start, { type: "finish", stopReason: "tool_use" }]),
+  ) as Chunk[];
+  const finishes = chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.finish_reason))
+    .filter((reason) => reason !== null);
+  assert.deepEqual(finishes, ["tool_calls"]);
 });
 
 Deno.test("content before start still gets an opening chunk with the gateway id", () => {
