@@ -59,8 +59,11 @@ class ResponsesStreamEncoder implements StreamEncoder {
   /** Every output item so far, in output order; the open one as it stands. */
   #output: JsonObject[] = [];
   #open: OpenItem | undefined;
-  /** Finished function_call items by tool index, for argument deltas that arrive late. */
-  #doneCalls = new Map<number, JsonObject>();
+  /**
+   * Finished function_call items by tool index, with the argument text received so far, for
+   * argument deltas that arrive late.
+   */
+  #doneCalls = new Map<number, { item: JsonObject; args: string }>();
   #usage: Usage = emptyUsage();
   #stopReason: StopReason | undefined;
 
@@ -302,8 +305,12 @@ class ResponsesStreamEncoder implements StreamEncoder {
     }
     // A Responses item cannot reopen once done: a late delta of an earlier call (interleaved
     // parallel calls) still reaches the final response object.
+    // A call closed before any argument showed `{}`; its late text replaces that placeholder.
     const done = this.#doneCalls.get(toolIndex);
-    if (done) done.arguments = String(done.arguments) + delta;
+    if (done) {
+      done.args += delta;
+      done.item.arguments = done.args;
+    }
     return "";
   }
 
@@ -362,7 +369,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
     const args = open.args === "" ? "{}" : open.args;
     const item = functionCallItem(open.id, open.callId, open.name, args);
     this.#output[open.outputIndex] = item;
-    this.#doneCalls.set(open.toolIndex, item);
+    this.#doneCalls.set(open.toolIndex, { item, args: open.args });
     return this.#frame("response.function_call_arguments.done", {
       item_id: open.id,
       output_index: open.outputIndex,

@@ -251,3 +251,19 @@ Deno.test("encrypted reasoning without visible text is one complete reasoning it
     encrypted_content: "gAAA",
   });
 });
+
+Deno.test("arguments that arrive after their call was closed empty complete it as valid JSON", () => {
+  // Synthetic: a chat upstream announcing both parallel calls before either call's arguments.
+  const { frames } = encodeStream([
+    START,
+    { type: "tool_call_start", index: 0, id: "call_a", name: "f" },
+    { type: "tool_call_start", index: 1, id: "call_b", name: "g" },
+    { type: "tool_call_delta", index: 0, argumentsDelta: '{"a":' },
+    { type: "tool_call_delta", index: 0, argumentsDelta: "1}" },
+    { type: "tool_call_delta", index: 1, argumentsDelta: '{"b":2}' },
+    { type: "finish", stopReason: "tool_use" },
+  ]);
+  const completed = frames[frames.length - 1].data.response as Json;
+  const args = (completed.output as Json[]).map((item) => JSON.parse(String(item.arguments)));
+  assert.deepEqual(args, [{ a: 1 }, { b: 2 }]);
+});
