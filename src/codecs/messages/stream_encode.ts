@@ -29,6 +29,8 @@ class MessagesStreamEncoder implements StreamEncoder {
   readonly contentType = "text/event-stream";
   readonly #ctx: EncodeContext;
   #started = false;
+  /** `start` is held until the next event, so usage sent right after it reaches message_start. */
+  #pendingStart: { id: string; model: string } | undefined;
   /** After an error or `end()` nothing more is written. */
   #closed = false;
   #open: OpenBlock | undefined;
@@ -43,9 +45,24 @@ class MessagesStreamEncoder implements StreamEncoder {
 
   push(event: StreamEvent): string {
     if (this.#closed) return "";
+    if (event.type === "start") {
+      if (!this.#started) this.#pendingStart ??= { id: event.id, model: event.model };
+      return "";
+    }
+    if (event.type === "usage") this.#mergeUsage(event.usage);
+    return this.#flushStart() + this.#encode(event);
+  }
+
+  /** message_start for a held `start`; real streams report input usage there. */
+  #flushStart(): string {
+    const pending = this.#pendingStart;
+    if (pending === undefined) return "";
+    this.#pendingStart = undefined;
+    return this.#start(pending.id, pending.model);
+  }
+
+  #encode(event: Exclude<StreamEvent, { type: "start" }>): string {
     switch (event.type) {
-      case "start":
-        return this.#start(event.id, event.model);
       case "text_delta":
         return this.#textDelta(event.text);
       case "reasoning_delta":
@@ -63,7 +80,6 @@ class MessagesStreamEncoder implements StreamEncoder {
           ? this.#closeBlock()
           : "";
       case "usage":
-        this.#mergeUsage(event.usage);
         return "";
       case "finish":
         this.#stopReason = event.stopReason;
@@ -117,7 +133,8 @@ class MessagesStreamEncoder implements StreamEncoder {
 
   /** A stream must open with message_start even if the first event was not `start`. */
   #ensureStarted(): string {
-    return this.#started ? "" : this.#start(this.#ctx.requestId, this.#ctx.request.model);
+    if (this.#started) return "";
+    return this.#flushStart() || this.#start(this.#ctx.requestId, this.#ctx.request.model);
   }
 
   #mergeUsage(usage: Partial<Usage>): void {

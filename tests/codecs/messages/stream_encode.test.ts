@@ -12,10 +12,11 @@ function encodeAll(events: StreamEvent[]): { pieces: string[]; text: string } {
 
 const start: StreamEvent = { type: "start", id: "msg_e", model: "alias", created: 1 };
 
-Deno.test("message_start is written as soon as start arrives, and each delta immediately", () => {
+Deno.test("message_start is written with the first event after start, and each delta immediately", () => {
   const encoder = messagesCodec.createStreamEncoder(encodeContext());
   assert.equal(encoder.contentType, "text/event-stream");
-  const first = parseFrames(encoder.push(start));
+  assert.equal(encoder.push(start), "");
+  const first = parseFrames(encoder.push({ type: "usage", usage: {} }));
   assert.equal(first[0].event, "message_start");
   const message = first[0].data.message as Record<string, unknown>;
   assert.equal(message.id, "msg_e");
@@ -31,6 +32,23 @@ Deno.test("message_start is written as soon as start arrives, and each delta imm
     index: 0,
     delta: { type: "text_delta", text: "llo" },
   });
+});
+
+Deno.test("message_start reports the input usage that arrives right after start", () => {
+  const encoder = messagesCodec.createStreamEncoder(encodeContext());
+  encoder.push(start);
+  const frames = parseFrames(
+    encoder.push({
+      type: "usage",
+      usage: { inputTokens: 50, cacheReadTokens: 30, outputTokens: 1 },
+    }),
+  );
+  assert.equal(frames[0].event, "message_start");
+  const message = frames[0].data.message as { usage: Record<string, number> };
+  assert.equal(message.usage.input_tokens, 20);
+  assert.equal(message.usage.cache_read_input_tokens, 30);
+  assert.equal(message.usage.output_tokens, 1);
+  assert.deepEqual(parseFrames(encoder.push({ type: "usage", usage: { outputTokens: 2 } })), []);
 });
 
 Deno.test("blocks open and close as the kind of content changes, with rising indexes", () => {
