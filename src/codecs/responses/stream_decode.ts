@@ -115,18 +115,18 @@ class ResponsesStreamDecoder implements StreamDecoder {
     return out;
   }
 
+  /**
+   * A Responses stream always ends with `response.completed`, `response.incomplete` or
+   * `response.failed` ("Streaming events"); closing without one means the answer was cut off, so
+   * it is an upstream failure, never a finished answer (its last tool call may be half-written).
+   */
   end(): StreamEvent[] {
     if (this.#done) return [];
-    const out: StreamEvent[] = [];
-    this.#ensureStart(undefined, out);
-    this.#endTools(out);
-    // The upstream closed without a terminal event: say what the content implies.
-    out.push({
-      type: "finish",
-      stopReason: this.#refused ? "refusal" : this.#toolOrder.length > 0 ? "tool_use" : "end_turn",
-    });
     this.#done = true;
-    return out;
+    const message = this.#started
+      ? "upstream Responses stream closed before its terminal event"
+      : "upstream Responses stream closed before it sent a response";
+    return [{ type: "error", error: { kind: "bad_gateway", message, status: 502 } }];
   }
 
   #ensureStart(response: JsonObject | undefined, out: StreamEvent[]): void {

@@ -170,7 +170,7 @@ Deno.test("a flat error event becomes one unified error", () => {
   assert.equal(events.some((e) => e.type === "finish"), false);
 });
 
-Deno.test("a stream that closes early still finishes and closes open tool calls", () => {
+Deno.test("a stream that closes before its terminal event is an upstream error, not a finish", () => {
   const events = decode([
     created,
     { type: "response.output_item.added", output_index: 0, item: fc("fc_a", "call_a", "f") },
@@ -178,13 +178,18 @@ Deno.test("a stream that closes early still finishes and closes open tool calls"
       type: "response.function_call_arguments.delta",
       item_id: "fc_a",
       output_index: 0,
-      delta: "{}",
+      delta: '{"city":',
     },
   ]);
-  assert.deepEqual(events.slice(-2), [
-    { type: "tool_call_end", index: 0 },
-    { type: "finish", stopReason: "tool_use" },
-  ]);
+  const last = events[events.length - 1];
+  assert.equal(last.type, "error");
+  assert.equal(last.type === "error" && last.error.kind, "bad_gateway");
+  assert.ok(!events.some((e) => e.type === "finish" || e.type === "tool_call_end"));
+});
+
+Deno.test("a stream that closes before any event is an error the gateway can retry", () => {
+  const events = decodeAll(responsesCodec.createStreamDecoder(baseRequest()), []);
+  assert.deepEqual(events.map((e) => e.type), ["error"]);
 });
 
 Deno.test("unknown events and pings are ignored", () => {
