@@ -107,13 +107,22 @@ function encodeMessages(req: UnifiedRequest): ChatMessage[] {
 
 /**
  * Tool results become `tool` messages, first, because chat wants them right after the
- * assistant's tool calls; the rest of the turn follows as one user message.
+ * assistant's tool calls; the rest of the turn follows as one user message, led by the images
+ * the tool results held (a tool message carries text only).
  */
 function encodeUser(message: UnifiedMessage): ChatMessage[] {
   const results = message.content.filter((p): p is ToolResultPart => p.type === "tool_result");
-  const rest = message.content.filter((p): p is TextPart | ImagePart =>
-    p.type === "text" || p.type === "image"
+  const resultImages = results.flatMap((result) =>
+    typeof result.content === "string"
+      ? []
+      : result.content.filter((part): part is ImagePart => part.type === "image")
   );
+  const rest = [
+    ...resultImages,
+    ...message.content.filter((p): p is TextPart | ImagePart =>
+      p.type === "text" || p.type === "image"
+    ),
+  ];
   const out: ChatMessage[] = results.map((result) => ({
     role: "tool",
     tool_call_id: result.toolCallId,
@@ -128,12 +137,14 @@ function encodeUser(message: UnifiedMessage): ChatMessage[] {
 }
 
 /**
- * Chat tool messages carry text only: an image in a result becomes a short note so the model
- * knows something was there. `isError` has no chat field and is dropped.
+ * Chat tool messages carry text only (API reference, tool message `content`: string or text
+ * parts): an image in a result becomes a note pointing at the user message that carries it.
+ * `isError` has no chat field and is dropped.
  */
 function toolResultText(result: ToolResultPart): string {
   if (typeof result.content === "string") return result.content;
-  return result.content.map((part) => part.type === "text" ? part.text : "[image omitted]")
+  return result.content
+    .map((part) => part.type === "text" ? part.text : "[image in the next user message]")
     .join("\n");
 }
 

@@ -42,7 +42,7 @@ Deno.test("streaming asks for the usage chunk", () => {
   assert.deepEqual(body.stream_options, { include_usage: true });
 });
 
-Deno.test("tool results become tool messages before the rest of the user turn", () => {
+Deno.test("tool results become tool messages; their images lead the user message that follows", () => {
   const body = encode({
     messages: [
       { role: "user", content: [{ type: "text", text: "weather?" }] },
@@ -83,8 +83,14 @@ Deno.test("tool results become tool messages before the rest of the user turn", 
       ],
     },
     { role: "tool", tool_call_id: "c1", content: "cold" },
-    { role: "tool", tool_call_id: "c2", content: "noon\n[image omitted]" },
-    { role: "user", content: "also this" },
+    { role: "tool", tool_call_id: "c2", content: "noon\n[image in the next user message]" },
+    {
+      role: "user",
+      content: [
+        { type: "image_url", image_url: { url: "https://x/clock.png" } },
+        { type: "text", text: "also this" },
+      ],
+    },
   ]);
 });
 
