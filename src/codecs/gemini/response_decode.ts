@@ -18,5 +18,5 @@ export function toUnifiedResponse(body: unknown, request: UnifiedRequest): Unifi
   }
   const decoder = new GeminiChunkDecoder(request);
   const events = chunks.flatMap((chunk) => decoder.decodeChunk(chunk));
-  return responseFromEvents([...events, ...decoder.end()]);
+  return responseFromEvents([...events, ...decoder.endOfBody()]);
 }

@@ -66,7 +66,21 @@ export class GeminiChunkDecoder implements StreamDecoder {
     return events;
   }
 
+  /**
+   * The SSE stream closed. Its last chunk carries `finishReason`, so a stream that closes before
+   * one was cut off: an upstream failure, never a finished answer.
+   */
   end(): StreamEvent[] {
+    if (this.#failed || this.#finished) return [];
+    this.#failed = true;
+    const message = this.#started
+      ? "upstream Gemini stream closed before its finishReason"
+      : "upstream Gemini stream closed before its first chunk";
+    return [{ type: "error", error: { kind: "bad_gateway", message, status: 502 } }];
+  }
+
+  /** A whole (non-streamed) answer was read: finish it even if it named no finishReason. */
+  endOfBody(): StreamEvent[] {
     if (this.#failed) return [];
     const events: StreamEvent[] = [];
     this.#start({}, events);

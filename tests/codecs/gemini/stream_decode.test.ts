@@ -106,9 +106,19 @@ Deno.test("an error chunk mid-stream becomes an error event and nothing follows"
   ]);
 });
 
-Deno.test("a stream that closes without a finish reason is still finished by end()", () => {
+Deno.test("a stream that closes without a finish reason is an upstream error, not a finish", () => {
   const events = decode(parts([{ functionCall: { name: "f", args: {} } }]));
-  assert.deepEqual(events[events.length - 1], { type: "finish", stopReason: "tool_use" });
+  const last = events[events.length - 1];
+  assert.equal(last.type, "error");
+  assert.equal(last.type === "error" && last.error.kind, "bad_gateway");
+  assert.ok(!events.some((event) => event.type === "finish"));
+});
+
+Deno.test("a stream that closes before its first chunk is an error the gateway can retry", () => {
+  assert.deepEqual(
+    geminiCodec.createStreamDecoder(baseRequest()).end().map((event) => event.type),
+    ["error"],
+  );
 });
 
 Deno.test("lines that are not JSON are ignored", () => {
