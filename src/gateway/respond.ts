@@ -1,6 +1,6 @@
 /** Building HTTP responses: JSON bodies and errors in the caller's dialect. */
 import type { Codec } from "../codecs/codec.ts";
-import type { GatewayError } from "../codecs/unified.ts";
+import { GatewayError } from "../codecs/unified.ts";
 
 export function jsonResponse(
   body: unknown,
@@ -13,11 +13,23 @@ export function jsonResponse(
   });
 }
 
+/** 529 is Anthropic's own "overloaded" status; the other APIs say 503 for the same thing. */
+function statusInDialect(codec: Codec, error: GatewayError): GatewayError {
+  if (error.status !== 529 || codec.api === "messages") return error;
+  return new GatewayError(error.kind, error.message, {
+    status: 503,
+    param: error.param,
+    retryAfter: error.retryAfter,
+    code: error.code,
+  });
+}
+
 export function errorResponse(
   codec: Codec,
-  error: GatewayError,
+  original: GatewayError,
   headers: Record<string, string> = {},
 ): Response {
+  const error = statusInDialect(codec, original);
   const extra: Record<string, string> = { ...headers };
   if (error.retryAfter !== undefined) extra["retry-after"] = String(Math.ceil(error.retryAfter));
   return jsonResponse(codec.renderError(error), error.status, extra);
