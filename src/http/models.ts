@@ -20,8 +20,15 @@ function listedModels(config: Config): ListedModel[] {
   return models;
 }
 
-/** One model in OpenAI's shape, or Anthropic's for an Anthropic client. */
+/** One model in OpenAI's shape, or Anthropic's or Gemini's for those clients. */
 function modelObject(model: ListedModel, dialect: ApiName): Record<string, unknown> {
+  if (dialect === "gemini") {
+    return {
+      name: `models/${model.id}`,
+      displayName: model.id,
+      supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
+    };
+  }
   if (dialect === "messages") {
     return {
       type: "model",
@@ -33,10 +40,11 @@ function modelObject(model: ListedModel, dialect: ApiName): Record<string, unkno
   return { id: model.id, object: "model", created: 0, owned_by: model.ownedBy };
 }
 
-/** OpenAI's list shape, or Anthropic's when the caller is an Anthropic client. */
+/** OpenAI's list shape, or Anthropic's or Gemini's ("models.list") for those clients. */
 export function listModels(config: Config, dialect: ApiName): unknown {
   const models = listedModels(config);
   const data = models.map((m) => modelObject(m, dialect));
+  if (dialect === "gemini") return { models: data };
   if (dialect === "messages") {
     return {
       data,

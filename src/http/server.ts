@@ -7,7 +7,7 @@ import { CODECS } from "../codecs/registry.ts";
 import { type ApiName, GatewayError } from "../codecs/unified.ts";
 import type { Config } from "../config/types.ts";
 import { type Gateway, handleGeneration } from "../gateway/dispatch.ts";
-import { countTokens } from "../gateway/count_tokens.ts";
+import { COUNT_DIALECTS, countTokens } from "../gateway/count_tokens.ts";
 import { errorResponse, jsonResponse } from "../gateway/respond.ts";
 import { ALWAYS_HEALTHY, type TargetHealth } from "../routing/health.ts";
 import type { SelectionStats } from "../routing/selectors.ts";
@@ -185,14 +185,18 @@ async function route(
 /** The error dialect a caller most likely speaks, from the path and its headers. */
 export function dialectOf(request: Request, url: URL): Codec {
   const path = url.pathname;
-  if (path.startsWith("/v1beta/") || GEMINI_METHOD.test(path)) return CODECS.gemini;
+  if (path.startsWith("/v1beta/") || GEMINI_METHOD.test(path) || GEMINI_COUNT.test(path)) {
+    return CODECS.gemini;
+  }
   if (path === "/v1/messages" || path.startsWith("/v1/messages/")) return CODECS.messages;
   if (path === "/v1/responses") return CODECS.responses;
   if (request.headers.has("anthropic-version")) return CODECS.messages;
+  if (request.headers.has("x-goog-api-key")) return CODECS.gemini;
   return CODECS.chat;
 }
 
 /** Gemini SDKs use `v1beta` by default and `v1`/`v1alpha` when configured; serve them all. */
+const GEMINI_COUNT = /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):countTokens$/;
 const GEMINI_METHOD =
   /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):(generateContent|streamGenerateContent)$/;
 
@@ -236,7 +240,29 @@ function buildRouter(gateway: Gateway, observability: Observability): Router<Req
       if (denied !== undefined) return denied;
       return jsonResponse(listModels(gateway.config, dialect.api));
     })
-    .on("POST", "/v1/messages/count_tokens", (request, url) => countTokens(request, url, gateway))
+    .on(
+      "POST",
+      "/v1/messages/count_tokens",
+      (request, url) => countTokens(request, url, gateway, COUNT_DIALECTS.messages),
+    )
+    .on("GET", "/v1beta/models", (request, url) => {
+      const denied = clientDenied(gateway, request, url, CODECS.gemini);
+      if (denied !== undefined) return denied;
+      return jsonResponse(listModels(gateway.config, "gemini"));
+    })
+    .onPattern(
+      "POST",
+      GEMINI_COUNT,
+      ["model"],
+      (request, url, params) =>
+        countTokens(
+          request,
+          url,
+          gateway,
+          COUNT_DIALECTS.gemini,
+          params.model.replace(/^models\//, ""),
+        ),
+    )
     .on("POST", "/v1/chat/completions", generation("chat", () => ({})))
     .on("POST", "/v1/messages", generation("messages", () => ({})))
     .on("POST", "/v1/responses", generation("responses", () => ({})))

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { testConfig } from "../support/config.ts";
 import { startGateway } from "../support/gateway.ts";
-import { anthropicClient, openaiClient } from "./clients.ts";
+import { anthropicClient, geminiClient, openaiClient } from "./clients.ts";
 
 /** A minimal Anthropic count_tokens endpoint that records what it was sent. */
 function startCounter() {
@@ -70,5 +70,31 @@ Deno.test("a model can be retrieved by id, and an unknown one is a 404", async (
     assert.equal(anthropic.type, "model");
   } finally {
     await gateway.close();
+  }
+});
+
+Deno.test("the Gemini SDK counts tokens and lists models through Plexus", async () => {
+  const counter = startCounter();
+  const gateway = await startGateway(testConfig({
+    g: { api: "gemini", baseUrl: counter.url + "/v1beta", models: ["flash"] },
+    gpt: { api: "chat", baseUrl: "http://127.0.0.1:9/v1", models: ["4o"] },
+  }));
+  try {
+    const ai = geminiClient(gateway.url);
+    const contents = [{ role: "user", parts: [{ text: "How many tokens is this sentence?" }] }];
+    const estimate = await ai.models.countTokens({ model: "gpt/4o", contents });
+    assert.ok((estimate.totalTokens ?? 0) > 5, JSON.stringify(estimate));
+    assert.equal(counter.received.length, 0);
+
+    await ai.models.countTokens({ model: "g/flash", contents });
+    assert.equal(counter.received.length, 1);
+    assert.match(counter.received[0].path, /\/models\/flash:countTokens$/);
+
+    const names = [];
+    for await (const model of await ai.models.list()) names.push(model.name);
+    assert.deepEqual(names.sort(), ["models/g/flash", "models/gpt/4o"]);
+  } finally {
+    await gateway.close();
+    await counter.close();
   }
 });
