@@ -20,7 +20,10 @@ function listedModels(config: Config): ListedModel[] {
   return models;
 }
 
-/** One model in OpenAI's shape, or Anthropic's or Gemini's for those clients. */
+/**
+ * One model as both OpenAI and Anthropic describe it: the fields do not clash, so any client of
+ * either reads its own, whichever headers it sent. Gemini's shape differs and stands alone.
+ */
 function modelObject(model: ListedModel, dialect: ApiName): Record<string, unknown> {
   if (dialect === "gemini") {
     return {
@@ -29,31 +32,29 @@ function modelObject(model: ListedModel, dialect: ApiName): Record<string, unkno
       supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
     };
   }
-  if (dialect === "messages") {
-    return {
-      type: "model",
-      id: model.id,
-      display_name: model.id,
-      created_at: new Date(0).toISOString(),
-    };
-  }
-  return { id: model.id, object: "model", created: 0, owned_by: model.ownedBy };
+  return {
+    id: model.id,
+    object: "model",
+    created: 0,
+    owned_by: model.ownedBy,
+    type: "model",
+    display_name: model.id,
+    created_at: new Date(0).toISOString(),
+  };
 }
 
-/** OpenAI's list shape, or Anthropic's or Gemini's ("models.list") for those clients. */
+/** The OpenAI list (with Anthropic's paging fields), or Gemini's `models.list` for Gemini callers. */
 export function listModels(config: Config, dialect: ApiName): unknown {
   const models = listedModels(config);
   const data = models.map((m) => modelObject(m, dialect));
   if (dialect === "gemini") return { models: data };
-  if (dialect === "messages") {
-    return {
-      data,
-      has_more: false,
-      first_id: models[0]?.id ?? null,
-      last_id: models.at(-1)?.id ?? null,
-    };
-  }
-  return { object: "list", data };
+  return {
+    object: "list",
+    data,
+    has_more: false,
+    first_id: models[0]?.id ?? null,
+    last_id: models.at(-1)?.id ?? null,
+  };
 }
 
 /** `GET /v1/models/{id}` (OpenAI "Retrieve model", Anthropic "Get a Model"); undefined if unknown. */

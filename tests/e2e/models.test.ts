@@ -1,6 +1,6 @@
 /** `GET /v1/models` lists aliases and provider/model ids to both official SDKs, behind auth. */
 import assert from "node:assert/strict";
-import { testConfig } from "../support/config.ts";
+import { TEST_KEY, testConfig } from "../support/config.ts";
 import { startGateway } from "../support/gateway.ts";
 import { anthropicClient, openaiClient } from "./clients.ts";
 
@@ -45,6 +45,22 @@ Deno.test("listing models needs a valid key", async () => {
     const res = await fetch(gateway.url + "/v1/models");
     assert.equal(res.status, 401);
     assert.equal((await res.json()).error.type, "authentication_error");
+  } finally {
+    await gateway.close();
+  }
+});
+
+Deno.test("the model list reads as OpenAI's format whatever auth header the caller used", async () => {
+  const gateway = await startGateway(config);
+  try {
+    const res = await fetch(gateway.url + "/v1/models", {
+      headers: { "x-api-key": TEST_KEY, "anthropic-version": "2023-06-01" },
+    });
+    const body = await res.json();
+    assert.equal(body.object, "list");
+    const smart = body.data.find((m: { id: string }) => m.id === "smart");
+    assert.equal(smart.owned_by, "plexus");
+    assert.equal(smart.type, "model", "Anthropic clients find their fields too");
   } finally {
     await gateway.close();
   }
