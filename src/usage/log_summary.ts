@@ -34,18 +34,7 @@ export class UsageSummary {
     const group = groupOf(fields, this.by);
     let row = this.#rows.get(group);
     if (row === undefined) {
-      row = {
-        group,
-        requests: 0,
-        errors: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        costUsd: 0,
-        unpriced: 0,
-        durationMs: 0,
-      };
+      row = emptyRow(group);
       this.#rows.set(group, row);
     }
     row.requests++;
@@ -72,6 +61,21 @@ function costText(row: SummaryRow): string {
   return row.unpriced > 0 ? `${text} (+${row.unpriced} unpriced)` : text;
 }
 
+function emptyRow(group: string): SummaryRow {
+  return {
+    group,
+    requests: 0,
+    errors: 0,
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    costUsd: 0,
+    unpriced: 0,
+    durationMs: 0,
+  };
+}
+
 /** A plain-text table with a total row; numbers right-aligned. */
 export function summaryTable(summary: UsageSummary): string {
   const rows = summary.rows();
@@ -86,18 +90,7 @@ export function summaryTable(summary: UsageSummary): string {
     costUsd: t.costUsd + r.costUsd,
     unpriced: t.unpriced + r.unpriced,
     durationMs: t.durationMs + r.durationMs,
-  }), {
-    group: "TOTAL",
-    requests: 0,
-    errors: 0,
-    inputTokens: 0,
-    outputTokens: 0,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    costUsd: 0,
-    unpriced: 0,
-    durationMs: 0,
-  });
+  }), emptyRow("TOTAL"));
   const header = [
     summary.by,
     "requests",
