@@ -90,7 +90,7 @@ export async function countTokens(
     const [target] = resolveModel(gw.config, model, gw.health, Date.now()).candidates;
     const provider = gw.config.providers[target.provider];
     if (provider.api !== dialect.api) return jsonResponse(dialect.answer(estimateTokens(prompt)));
-    return await askUpstream(request, codec, dialect, provider, target.model, body, prompt);
+    return await askUpstream(gw, request, codec, dialect, provider, target.model, body, prompt);
   } catch (error) {
     if (error instanceof ClientAbortedError) return new Response(null, { status: 499 });
     return errorResponse(codec, asGatewayError(error));
@@ -98,6 +98,7 @@ export async function countTokens(
 }
 
 async function askUpstream(
+  gw: Gateway,
   request: Request,
   codec: Codec,
   dialect: CountDialect,
@@ -116,6 +117,7 @@ async function askUpstream(
     body: JSON.stringify(dialect.upstreamBody(body, model)),
     timeouts: provider.timeouts,
     clientSignal: request.signal,
+    fetch: gw.upstream,
   });
   if (!outcome.ok) {
     const { kind, message, status } = outcome.failure;

@@ -29,6 +29,7 @@ import {
   redactSecrets,
   retryAfterFromHeaders,
 } from "../upstream/failure.ts";
+import type { UpstreamFetch } from "../upstream/transport.ts";
 import type { RequestRecord, UsageSink } from "../usage/record.ts";
 import { allTargetsFailedError } from "./all_failed.ts";
 import { answerStream } from "./answer_stream.ts";
@@ -53,6 +54,8 @@ export interface Gateway {
   random?: Random;
   /** Aborts when shutdown stops waiting for in-flight requests: they end with an error. */
   stopSignal?: AbortSignal;
+  /** How provider calls reach the network (`fetch` when absent). */
+  upstream?: UpstreamFetch;
 }
 
 export interface GenerationInput {
@@ -190,6 +193,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
         timeouts: provider.timeouts,
         clientSignal: input.signal,
         stopSignal: gw.stopSignal,
+        fetch: gw.upstream,
       };
       let outcome: UpstreamOutcome = await openUpstream(upstreamRequest);
       // A reset connection is often a stale pooled socket: one more try at the same target.

@@ -20,6 +20,7 @@ import { fanOut } from "../usage/usage_log.ts";
 import { KeyRing, presentedSecret } from "./auth.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { Router } from "./router.ts";
+import { createUpstreamTransport } from "../upstream/transport.ts";
 
 export const VERSION: string = denoJson.version;
 
@@ -57,6 +58,7 @@ export async function startServer(
     ? await openPersistedCooldowns(config)
     : undefined;
   const stopping = new AbortController();
+  const transport = createUpstreamTransport(`plexus/${VERSION}`);
   const observability = new Observability(config, {
     usage: options.usage,
     health: () => gateway.health,
@@ -68,6 +70,7 @@ export async function startServer(
     usage: observability.sink,
     stats: options.stats ?? observability.stats,
     stopSignal: stopping.signal,
+    upstream: transport.fetch,
   };
   const router = buildRouter(gateway, observability);
   const startedAt = Date.now();
@@ -112,7 +115,7 @@ export async function startServer(
     admin.close();
     return stopped ??= drain(server, stopping, config.server.shutdownGraceMs).then(() =>
       cooldowns?.flush()
-    ).then(() => observability.close());
+    ).then(() => transport.close()).then(() => observability.close());
   };
   const addr = await listened;
   return { addr, shutdown, finished: server.finished };

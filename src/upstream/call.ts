@@ -1,9 +1,11 @@
 /**
  * One HTTP call to a provider, with the timeouts of its config and cancellation when the client
- * goes away. The only module that calls `fetch` for upstream traffic.
+ * goes away. The only module that sends upstream traffic, through the server's transport
+ * (`transport.ts`), or `fetch` when none is given.
  */
 import type { Timeouts } from "../config/types.ts";
 import { type AttemptFailure, connectionFailure, timeoutFailure } from "./failure.ts";
+import type { UpstreamFetch } from "./transport.ts";
 
 /** The client went away; not a failure of the provider. */
 export class ClientAbortedError extends Error {
@@ -38,6 +40,8 @@ export interface UpstreamRequest {
   clientSignal: AbortSignal;
   /** Aborts when the gateway stops waiting for in-flight requests at shutdown. */
   stopSignal?: AbortSignal;
+  /** How the request reaches the network; `fetch` by default. */
+  fetch?: UpstreamFetch;
 }
 
 export type UpstreamOutcome =
@@ -212,7 +216,7 @@ export async function openUpstream(request: UpstreamRequest): Promise<UpstreamOu
     controller.abort();
   }, headerLimit);
   try {
-    const response = await fetch(request.url, {
+    const response = await (request.fetch ?? fetch)(request.url, {
       method: "POST",
       headers: request.headers,
       body: request.body,

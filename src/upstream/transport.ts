@@ -1,0 +1,45 @@
+/**
+ * How provider calls reach the network: Plexus's own HTTP/1.1 client, or `fetch` when an HTTP
+ * proxy is configured in the environment (which only `fetch` honours) or when asked for with
+ * `PLEXUS_UPSTREAM_CLIENT=fetch`.
+ */
+import { Http1Client, type UpstreamFetch } from "./http1/client.ts";
+
+export type { UpstreamFetch };
+
+export interface UpstreamTransport {
+  name: "http1" | "fetch";
+  fetch: UpstreamFetch;
+  /** Closes pooled connections (shutdown). */
+  close(): void;
+}
+
+const PROXY_VARIABLES = [
+  "HTTPS_PROXY",
+  "https_proxy",
+  "HTTP_PROXY",
+  "http_proxy",
+  "ALL_PROXY",
+  "all_proxy",
+];
+
+export function createUpstreamTransport(
+  userAgent: string,
+  env: (name: string) => string | undefined = readEnv,
+): UpstreamTransport {
+  const forced = env("PLEXUS_UPSTREAM_CLIENT");
+  const proxied = PROXY_VARIABLES.some((name) => (env(name) ?? "") !== "");
+  if (forced === "fetch" || (proxied && forced !== "http1")) {
+    return { name: "fetch", fetch: (url, init) => fetch(url, init), close() {} };
+  }
+  const client = new Http1Client({ maxIdlePerOrigin: 256, idleTimeoutMs: 60_000, userAgent });
+  return { name: "http1", fetch: client.fetch, close: () => client.close() };
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined; // no --allow-env: behave as if unset
+  }
+}
