@@ -29,7 +29,7 @@ import {
   redactSecrets,
   retryAfterFromHeaders,
 } from "../upstream/failure.ts";
-import type { UpstreamFetch } from "../upstream/transport.ts";
+import type { UpstreamFetch } from "../upstream/types.ts";
 import type { RequestRecord, UsageSink } from "../usage/record.ts";
 import { allTargetsFailedError } from "./all_failed.ts";
 import { answerStream } from "./answer_stream.ts";

@@ -5,7 +5,8 @@
  */
 import type { Timeouts } from "../config/types.ts";
 import { type AttemptFailure, connectionFailure, timeoutFailure } from "./failure.ts";
-import type { UpstreamFetch } from "./transport.ts";
+import { viaFetch } from "./transport.ts";
+import type { UpstreamFetch, UpstreamResponse } from "./types.ts";
 
 /** The client went away; not a failure of the provider. */
 export class ClientAbortedError extends Error {
@@ -40,7 +41,7 @@ export interface UpstreamRequest {
   clientSignal: AbortSignal;
   /** Aborts when the gateway stops waiting for in-flight requests at shutdown. */
   stopSignal?: AbortSignal;
-  /** How the request reaches the network; `fetch` by default. */
+  /** How the request reaches the network; the runtime's `fetch` by default. */
   fetch?: UpstreamFetch;
 }
 
@@ -54,7 +55,7 @@ export type UpstreamOutcome =
  * chunk costs no timer of its own: per-chunk timers dominated streaming CPU in the benchmark.
  */
 export class OpenCall {
-  readonly response: Response;
+  readonly response: UpstreamResponse;
   readonly #controller: AbortController;
   readonly #idleMs: number | undefined;
   readonly #totalMs: number | undefined;
@@ -63,7 +64,7 @@ export class OpenCall {
   readonly #onClientAbort: () => void;
   readonly #stopSignal: AbortSignal | undefined;
   readonly #onStop = () => this.#fail(new GatewayStoppingError());
-  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  #started = false;
   #watchdog: ReturnType<typeof setTimeout> | undefined;
   #lastActivity = 0;
   /** A read is waiting on the upstream; idle time counts only then, not while the client is slow. */
@@ -73,7 +74,7 @@ export class OpenCall {
   #closed = false;
 
   constructor(
-    response: Response,
+    response: UpstreamResponse,
     controller: AbortController,
     timeouts: Timeouts,
     startedAt: number,
@@ -98,18 +99,17 @@ export class OpenCall {
   /** Next body chunk; throws `UpstreamTimeoutError` on idle/total timeout, or a network error. */
   async read(): Promise<Uint8Array | undefined> {
     if (this.#failure !== undefined) throw this.#failure;
-    if (this.#reader === undefined) {
-      if (this.response.body === null) return undefined;
-      this.#reader = this.response.body.getReader();
+    if (!this.#started) {
+      this.#started = true;
       this.#lastActivity = Date.now();
       this.#arm();
     }
     this.#reading = true;
     try {
-      const { value, done } = await this.#reader.read();
+      const chunk = await this.response.read();
       if (this.#failure !== undefined) throw this.#failure;
       this.#lastActivity = Date.now();
-      return done ? undefined : value;
+      return chunk;
     } catch (error) {
       throw this.#failure ?? error;
     } finally {
@@ -143,7 +143,7 @@ export class OpenCall {
     if (this.#closed) return;
     this.#release();
     this.#controller.abort();
-    this.#reader?.cancel().catch(() => {});
+    this.response.cancel();
   }
 
   /** The body was read to its end. */
@@ -216,7 +216,7 @@ export async function openUpstream(request: UpstreamRequest): Promise<UpstreamOu
     controller.abort();
   }, headerLimit);
   try {
-    const response = await (request.fetch ?? fetch)(request.url, {
+    const response = await (request.fetch ?? viaFetch)(request.url, {
       method: "POST",
       headers: request.headers,
       body: request.body,

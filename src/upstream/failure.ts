@@ -3,6 +3,7 @@
  * target may be tried, and whether the target (or its whole provider) should cool down.
  */
 import { type ErrorKind, kindForStatus } from "../codecs/unified.ts";
+import type { HeaderReader } from "./types.ts";
 
 export type FailureReason = "connection" | "timeout" | "status" | "bad_response";
 
@@ -88,7 +89,7 @@ export function badResponseFailure(message: string): AttemptFailure {
  * (seconds or HTTP date), `anthropic-ratelimit-*-reset` (RFC 3339), `x-ratelimit-reset-*`
  * (OpenAI durations such as `1s`, `6m0s`, `120ms`).
  */
-export function retryAfterFromHeaders(headers: Headers, now: number): number | undefined {
+export function retryAfterFromHeaders(headers: HeaderReader, now: number): number | undefined {
   const ms = headers.get("retry-after-ms");
   if (ms !== null && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
   const after = headers.get("retry-after");

@@ -3,7 +3,8 @@
  * proxy is configured in the environment (which only `fetch` honours) or when asked for with
  * `PLEXUS_UPSTREAM_CLIENT=fetch`.
  */
-import { Http1Client, type UpstreamFetch } from "./http1/client.ts";
+import { Http1Client } from "./http1/client.ts";
+import type { UpstreamFetch, UpstreamResponse } from "./types.ts";
 
 export type { UpstreamFetch };
 
@@ -30,10 +31,35 @@ export function createUpstreamTransport(
   const forced = env("PLEXUS_UPSTREAM_CLIENT");
   const proxied = PROXY_VARIABLES.some((name) => (env(name) ?? "") !== "");
   if (forced === "fetch" || (proxied && forced !== "http1")) {
-    return { name: "fetch", fetch: (url, init) => fetch(url, init), close() {} };
+    return { name: "fetch", fetch: viaFetch, close() {} };
   }
   const client = new Http1Client({ maxIdlePerOrigin: 256, idleTimeoutMs: 60_000, userAgent });
-  return { name: "http1", fetch: client.fetch, close: () => client.close() };
+  return { name: "http1", fetch: client.request, close: () => client.close() };
+}
+
+/** The runtime's `fetch`, seen through the same interface. */
+export const viaFetch: UpstreamFetch = async (url, init) => {
+  const response = await fetch(url, init);
+  return fromWebResponse(response);
+};
+
+function fromWebResponse(response: Response): UpstreamResponse {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
+  return {
+    status: response.status,
+    headers: response.headers,
+    async read() {
+      if (response.body === null) return undefined;
+      reader ??= response.body.getReader();
+      const { value, done } = await reader.read();
+      return done ? undefined : value;
+    },
+    text: () => response.text(),
+    cancel() {
+      const cancelled = reader === undefined ? response.body?.cancel() : reader.cancel();
+      cancelled?.catch(() => {});
+    },
+  };
 }
 
 function readEnv(name: string): string | undefined {

@@ -1,5 +1,6 @@
 /**
- * A small HTTP/1.1 client for provider calls, shaped like `fetch` (it returns a web `Response`).
+ * A small HTTP/1.1 client for provider calls: `request()` gives a response read straight off the
+ * socket; `fetch()` wraps the same in a web `Response` for callers that want one.
  *
  * Why not `fetch`: in the benchmark, Deno's `fetch` cost ~4× the CPU of the rest of a streamed
  * request, and most of its peak memory. Reading the socket here decodes every SSE frame that
@@ -16,16 +17,7 @@ import {
   type ResponseHead,
 } from "./head.ts";
 import { abortError, ConnectionPool, type PoolOptions } from "./pool.ts";
-
-export interface Http1Init {
-  method: string;
-  headers: Record<string, string>;
-  body: string;
-  signal: AbortSignal;
-}
-
-/** The subset of `fetch` that provider calls use. */
-export type UpstreamFetch = (url: string, init: Http1Init) => Promise<Response>;
+import type { HeaderReader, UpstreamInit, UpstreamResponse } from "../types.ts";
 
 /** A response head this large is not a provider answering. */
 const MAX_HEAD_BYTES = 64 * 1024;
@@ -69,7 +61,8 @@ export class Http1Client {
     this.#pool.close();
   }
 
-  readonly fetch: UpstreamFetch = async (url, init) => {
+  /** Sends a request and resolves once the response head arrived. */
+  readonly request = async (url: string, init: UpstreamInit): Promise<Http1Response> => {
     const target = this.#target(url);
     const message = this.#encodeRequest(target, init);
     const { signal } = init;
@@ -91,11 +84,29 @@ export class Http1Client {
     }
   };
 
+  /** The same exchange as a web `Response`, for callers that want one. */
+  readonly fetch = async (url: string, init: UpstreamInit): Promise<Response> => {
+    const response = await this.request(url, init);
+    const body = response.nullBody ? null : new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        const chunk = await response.read();
+        if (chunk === undefined) controller.close();
+        else controller.enqueue(chunk);
+      },
+      cancel: () => response.cancel(),
+    }, { highWaterMark: 0 });
+    return new Response(body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers.pairs,
+    });
+  };
+
   async #exchange(
     connection: Http1Connection,
     message: Uint8Array,
     signal: AbortSignal,
-  ): Promise<Response> {
+  ): Promise<Http1Response> {
     const onAbort = () => this.#pool.discard(connection);
     signal.addEventListener("abort", onAbort, { once: true });
     const firstUse = connection.requests === 0;
@@ -124,59 +135,10 @@ export class Http1Client {
     head: ResponseHead,
     signal: AbortSignal,
     onAbort: () => void,
-  ): Response {
-    const pool = this.#pool;
-    const decoder = new BodyDecoder(head.framing);
+  ): Http1Response {
+    if (head.status > 599) throw new MalformedResponseError(`status ${head.status}`);
     connection.keepAliveMs = head.keepAliveMs;
-    const finished = () => {
-      signal.removeEventListener("abort", onAbort);
-      if (head.keepAlive && connection.start === connection.end) pool.release(connection);
-      else pool.discard(connection);
-    };
-    const nullBody = head.status === 204 || head.status === 205 || head.status === 304;
-    if (nullBody || decoder.done) {
-      finished();
-      return new Response(nullBody ? null : new Uint8Array(0), responseInit(head));
-    }
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        try {
-          while (true) {
-            if (connection.start < connection.end) {
-              const pieces: Uint8Array[] = [];
-              connection.start = decoder.feed(
-                connection.buffer,
-                connection.start,
-                connection.end,
-                pieces,
-              );
-              if (pieces.length > 0) controller.enqueue(joined(pieces));
-              if (decoder.done) {
-                finished();
-                controller.close();
-                return;
-              }
-              if (pieces.length > 0) return;
-            }
-            if (!(await connection.fill())) {
-              decoder.finish();
-              finished();
-              controller.close();
-              return;
-            }
-          }
-        } catch (error) {
-          signal.removeEventListener("abort", onAbort);
-          pool.discard(connection);
-          throw signal.aborted ? abortError(signal) : error;
-        }
-      },
-      cancel() {
-        signal.removeEventListener("abort", onAbort);
-        pool.discard(connection);
-      },
-    }, { highWaterMark: 0 });
-    return new Response(body, responseInit(head));
+    return new Http1Response(head, connection, this.#pool, signal, onAbort);
   }
 
   #target(url: string): Target {
@@ -205,7 +167,7 @@ export class Http1Client {
     return target;
   }
 
-  #encodeRequest(target: Target, init: Http1Init): Uint8Array {
+  #encodeRequest(target: Target, init: UpstreamInit): Uint8Array {
     const body = encoder.encode(init.body);
     const headers = Object.entries(init.headers);
     if (!("user-agent" in init.headers)) headers.push(["user-agent", this.#userAgent]);
@@ -216,6 +178,122 @@ export class Http1Client {
     message.set(head);
     message.set(body, head.length);
     return message;
+  }
+}
+
+/** Response headers by lower-case name; repeated headers joined with ", " as `Headers` does. */
+export class HeaderMap implements HeaderReader {
+  readonly pairs: [string, string][];
+  readonly #byName = new Map<string, string>();
+
+  constructor(pairs: [string, string][]) {
+    this.pairs = pairs;
+    for (const [name, value] of pairs) {
+      const seen = this.#byName.get(name);
+      this.#byName.set(name, seen === undefined ? value : `${seen}, ${value}`);
+    }
+  }
+
+  get(name: string): string | null {
+    return this.#byName.get(name.toLowerCase()) ?? null;
+  }
+
+  [Symbol.iterator](): Iterator<[string, string]> {
+    return this.#byName.entries();
+  }
+}
+
+/**
+ * A response being read straight off its connection: each `read()` decodes whatever arrived
+ * (several SSE frames at once, often) into one chunk. At the end of the body the connection goes
+ * back to the pool; on an error or `cancel()` it is closed.
+ */
+export class Http1Response implements UpstreamResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: HeaderMap;
+  /** 204, 205 and 304 carry no body by definition. */
+  readonly nullBody: boolean;
+  readonly #connection: Http1Connection;
+  readonly #decoder: BodyDecoder;
+  readonly #keepAlive: boolean;
+  readonly #pool: ConnectionPool;
+  readonly #signal: AbortSignal;
+  readonly #onAbort: () => void;
+  #done = false;
+
+  constructor(
+    head: ResponseHead,
+    connection: Http1Connection,
+    pool: ConnectionPool,
+    signal: AbortSignal,
+    onAbort: () => void,
+  ) {
+    this.status = head.status;
+    this.statusText = head.statusText;
+    this.headers = new HeaderMap(head.headers);
+    this.nullBody = head.status === 204 || head.status === 205 || head.status === 304;
+    this.#connection = connection;
+    this.#decoder = new BodyDecoder(head.framing);
+    this.#keepAlive = head.keepAlive;
+    this.#pool = pool;
+    this.#signal = signal;
+    this.#onAbort = onAbort;
+    if (this.#decoder.done) this.#release(true);
+  }
+
+  async read(): Promise<Uint8Array | undefined> {
+    const connection = this.#connection;
+    try {
+      while (!this.#done) {
+        if (connection.start < connection.end) {
+          const pieces: Uint8Array[] = [];
+          connection.start = this.#decoder.feed(
+            connection.buffer,
+            connection.start,
+            connection.end,
+            pieces,
+          );
+          // Copied before the connection can go back to the pool and its buffer be reused.
+          const chunk = pieces.length > 0 ? joined(pieces) : undefined;
+          if (this.#decoder.done) this.#release(true);
+          if (chunk !== undefined) return chunk;
+          continue;
+        }
+        if (!(await connection.fill())) {
+          this.#decoder.finish();
+          this.#release(true);
+        }
+      }
+      return undefined;
+    } catch (error) {
+      this.#release(false);
+      throw this.#signal.aborted ? abortError(this.#signal) : error;
+    }
+  }
+
+  async text(): Promise<string> {
+    const pieces: Uint8Array[] = [];
+    for (let chunk = await this.read(); chunk !== undefined; chunk = await this.read()) {
+      pieces.push(chunk);
+    }
+    return decoder.decode(pieces.length === 1 ? pieces[0] : joined(pieces));
+  }
+
+  cancel(): void {
+    this.#release(false);
+  }
+
+  #release(complete: boolean): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#signal.removeEventListener("abort", this.#onAbort);
+    const connection = this.#connection;
+    if (complete && this.#keepAlive && connection.start === connection.end) {
+      this.#pool.release(connection);
+    } else {
+      this.#pool.discard(connection);
+    }
   }
 }
 
@@ -244,13 +322,9 @@ async function readHead(connection: Http1Connection): Promise<ResponseHead> {
   }
 }
 
-function responseInit(head: ResponseHead): ResponseInit {
-  if (head.status > 599) throw new MalformedResponseError(`status ${head.status}`);
-  return { status: head.status, statusText: head.statusText, headers: head.headers };
-}
-
 function joined(pieces: Uint8Array[]): Uint8Array {
   if (pieces.length === 1) return pieces[0].slice();
+  if (pieces.length === 0) return new Uint8Array(0);
   let length = 0;
   for (const piece of pieces) length += piece.length;
   const out = new Uint8Array(length);

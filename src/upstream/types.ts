@@ -1,0 +1,27 @@
+/** What the gateway needs from an HTTP exchange with a provider, whichever client carries it. */
+
+export interface UpstreamInit {
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+  signal: AbortSignal;
+}
+
+/** Case-insensitive header lookup, iterable as lower-case name and value; `Headers` is one. */
+export interface HeaderReader extends Iterable<[string, string]> {
+  get(name: string): string | null;
+}
+
+/** A response whose head arrived; its body is read in order, by one reader. */
+export interface UpstreamResponse {
+  readonly status: number;
+  readonly headers: HeaderReader;
+  /** The next piece of the body as it arrived, or undefined at its end. */
+  read(): Promise<Uint8Array | undefined>;
+  /** The rest of the body as text. */
+  text(): Promise<string>;
+  /** Stops reading and drops the connection. */
+  cancel(): void;
+}
+
+export type UpstreamFetch = (url: string, init: UpstreamInit) => Promise<UpstreamResponse>;
