@@ -95,11 +95,17 @@ export class Http1Client {
       },
       cancel: () => response.cancel(),
     }, { highWaterMark: 0 });
-    return new Response(body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers.pairs,
-    });
+    try {
+      return new Response(body, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers.pairs,
+      });
+    } catch (error) {
+      // A head `Response` refuses (a header name with a space, say) must not leak its connection.
+      response.cancel();
+      throw error;
+    }
   };
 
   async #exchange(
@@ -136,7 +142,10 @@ export class Http1Client {
     signal: AbortSignal,
     onAbort: () => void,
   ): Http1Response {
-    if (head.status > 599) throw new MalformedResponseError(`status ${head.status}`);
+    if (head.status > 599) {
+      this.#pool.discard(connection);
+      throw new MalformedResponseError(`status ${head.status}`);
+    }
     connection.keepAliveMs = head.keepAliveMs;
     return new Http1Response(head, connection, this.#pool, signal, onAbort);
   }
@@ -170,7 +179,9 @@ export class Http1Client {
   #encodeRequest(target: Target, init: UpstreamInit): Uint8Array {
     const body = encoder.encode(init.body);
     const headers = Object.entries(init.headers);
-    if (!("user-agent" in init.headers)) headers.push(["user-agent", this.#userAgent]);
+    if (!headers.some(([name]) => name.toLowerCase() === "user-agent")) {
+      headers.push(["user-agent", this.#userAgent]);
+    }
     const head = encoder.encode(
       requestHead(init.method, target.path, target.origin.hostHeader, headers, body.length),
     );
