@@ -9,6 +9,8 @@ export interface PoolOptions {
   maxIdlePerOrigin: number;
   /** An idle connection older than this is closed instead of reused (unless the server said less). */
   idleTimeoutMs: number;
+  /** Extra trusted CA certificates (PEM) for TLS; the runtime's store (and `DENO_CERT`) otherwise. */
+  caCerts?: string[];
 }
 
 export class ConnectionPool {
@@ -51,6 +53,7 @@ export class ConnectionPool {
           hostname: origin.hostname,
           port: origin.port,
           alpnProtocols: ["http/1.1"],
+          ...(this.#options.caCerts === undefined ? {} : { caCerts: this.#options.caCerts }),
         }),
         signal,
       );
