@@ -46,25 +46,30 @@ export class ConnectionPool {
 
   /** Opens a new connection to `origin`; the caller owns it until `release` or `discard`. */
   async open(origin: Origin, signal: AbortSignal): Promise<Http1Connection> {
-    let conn: Deno.Conn;
+    const tcp = await untilAborted(
+      Deno.connect({ hostname: origin.hostname, port: origin.port }),
+      signal,
+    );
+    // A request larger than one segment must not wait for the server's delayed ACK (Nagle).
+    tcp.setNoDelay(true);
+    let conn: Deno.Conn = tcp;
     if (origin.secure) {
-      conn = await untilAborted(
-        Deno.connectTls({
-          hostname: origin.hostname,
-          port: origin.port,
-          alpnProtocols: ["http/1.1"],
-          ...(this.#options.caCerts === undefined ? {} : { caCerts: this.#options.caCerts }),
-        }),
-        signal,
-      );
-    } else {
-      const tcp = await untilAborted(
-        Deno.connect({ hostname: origin.hostname, port: origin.port }),
-        signal,
-      );
-      // Requests go out in one write; no reason to let Nagle hold the next one back.
-      tcp.setNoDelay(true);
-      conn = tcp;
+      // TLS over the socket set up above, so it keeps TCP_NODELAY.
+      const options: Deno.StartTlsOptions = {
+        hostname: origin.hostname,
+        alpnProtocols: ["http/1.1"],
+      };
+      if (this.#options.caCerts !== undefined) options.caCerts = this.#options.caCerts;
+      try {
+        conn = await untilAborted(Deno.startTls(tcp, options), signal);
+      } catch (error) {
+        try {
+          tcp.close();
+        } catch {
+          // Already taken over (and closed) by the failed handshake.
+        }
+        throw error;
+      }
     }
     const connection = new Http1Connection(origin, conn);
     this.#open.add(connection);
