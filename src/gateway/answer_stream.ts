@@ -1,5 +1,5 @@
 /** A streamed answer: translated or passed through chunk by chunk, never buffered. */
-import type { EncodeContext } from "../codecs/codec.ts";
+import type { EncodeContext, SseEvent } from "../codecs/codec.ts";
 import type { StreamEvent, UnifiedRequest, Usage } from "../codecs/unified.ts";
 import { sseFrame, SseParser } from "../http/sse.ts";
 import type { RequestRecord } from "../usage/record.ts";
@@ -7,6 +7,13 @@ import { type Attempt, CLIENT_CLOSED, type Complete, streamFailure } from "./att
 import type { Gateway } from "./dispatch.ts";
 import { FrameBoundary } from "./sse_frames.ts";
 import { mergeUsage } from "./usage_merge.ts";
+
+/**
+ * Pass-through frames worth parsing once the first token was seen: those with usage, an error,
+ * or the end of the answer. Skipping the rest keeps a same-API stream from paying for a
+ * JSON.parse per frame it only forwards. (Chat chunks say `"usage":null` until the last one.)
+ */
+const MAY_CARRY_USAGE_OR_END = /"usage[A-Za-z]*"\s*:\s*\{|"error"|fail|complete|finishReason/;
 
 const CONTENT_EVENTS = new Set<StreamEvent["type"]>([
   "text_delta",
@@ -68,11 +75,20 @@ export function answerStream(
     for (const sse of parser.push(text)) out += translate(decoder.push(sse));
     return out;
   };
+  /** Pass-through: the decoder only observes (usage, first token, errors); bytes go as they came. */
+  const tap = (sse: SseEvent): void => {
+    if (record.ttftMs !== undefined && !MAY_CARRY_USAGE_OR_END.test(sse.data)) return;
+    try {
+      translate(decoder.push(sse));
+    } catch {
+      // Only bookkeeping is lost: a frame the decoder cannot follow never breaks the byte stream.
+    }
+  };
   /** Pass-through with hidden events: each visible event re-framed with its data unchanged. */
   const forwardVisible = (text: string): string => {
     let out = "";
     for (const sse of parser.push(text)) {
-      translate(decoder.push(sse));
+      tap(sse);
       if (!isHidden!(sse)) out += sseFrame(sse.data, sse.event);
     }
     return out;
@@ -120,7 +136,7 @@ export function answerStream(
             return;
           }
           if (passThrough) {
-            decode(textDecoder.decode(chunk, { stream: true }));
+            for (const sse of parser.push(textDecoder.decode(chunk, { stream: true }))) tap(sse);
             // Whole frames only, so an error frame after a break never lands mid-frame.
             const whole = frames.push(chunk);
             if (whole.byteLength === 0) continue;

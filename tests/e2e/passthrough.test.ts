@@ -3,7 +3,10 @@
  * and the provider's answer reaches the client byte for byte, quirks and unknown fields included.
  */
 import assert from "node:assert/strict";
-import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
+import { CODECS } from "../../src/codecs/registry.ts";
+import { API_NAMES, type ApiName, type Usage } from "../../src/codecs/unified.ts";
+import { mergeUsage } from "../../src/gateway/usage_merge.ts";
+import { SseParser } from "../../src/http/sse.ts";
 import { TEST_KEY, testConfig, UPSTREAM_BASE_PATH } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import {
@@ -12,7 +15,8 @@ import {
   readFixtureText,
   sseFramesForLines,
 } from "../support/fixtures.ts";
-import { startGateway } from "../support/gateway.ts";
+import { startGateway, type TestGateway } from "../support/gateway.ts";
+import type { RequestRecord } from "../../src/usage/record.ts";
 
 function requestFor(
   api: ApiName,
@@ -54,6 +58,39 @@ function requestFor(
   }
 }
 
+let requestCount = 0;
+
+async function recordOf(gateway: TestGateway, requestId: string): Promise<RequestRecord> {
+  for (let waited = 0; waited < 2000; waited += 5) {
+    const record = gateway.records.find((r) => r.requestId === requestId);
+    if (record !== undefined) return record;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  throw new Error(`no usage record for ${requestId}`);
+}
+
+/** Usage, error and whether anything was answered, from decoding every frame of a stream. */
+function fullDecode(
+  api: ApiName,
+  body: Record<string, unknown>,
+  sse: string,
+): { usage: Usage | undefined; error: string | undefined; answered: boolean } {
+  const codec = CODECS[api];
+  const model = api === "gemini" ? { model: "m", stream: true } : {};
+  const decoder = codec.createStreamDecoder(codec.toUnifiedRequest(body, model));
+  const parser = new SseParser();
+  let usage: Usage | undefined;
+  let error: string | undefined;
+  let answered = false;
+  const events = [...parser.push(sse), ...parser.end()].flatMap((e) => decoder.push(e));
+  for (const event of [...events, ...decoder.end()]) {
+    if (event.type === "usage") usage = mergeUsage(usage, event.usage);
+    if (event.type === "error") error ??= event.error.message;
+    if (["text_delta", "reasoning_delta", "tool_call_start"].includes(event.type)) answered = true;
+  }
+  return { usage, error, answered };
+}
+
 for (const api of API_NAMES) {
   Deno.test(`${api} → ${api} passes recorded answers through byte for byte`, async (t) => {
     const fake = await startFakeUpstream();
@@ -68,9 +105,14 @@ for (const api of API_NAMES) {
           fake.reset();
           fake.enqueue({ kind: "fixture", file, splitMidLine: true });
           const { path, body } = requestFor(api, stream);
+          const requestId = `passthrough-${++requestCount}`;
           const response = await fetch(gateway.url + path, {
             method: "POST",
-            headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+            headers: {
+              authorization: `Bearer ${TEST_KEY}`,
+              "content-type": "application/json",
+              "x-request-id": requestId,
+            },
             body: JSON.stringify(body),
           });
           const text = await response.text();
@@ -88,6 +130,16 @@ for (const api of API_NAMES) {
             "unknown fields reach the provider",
           );
           if (api !== "gemini") assert.equal(sent.model, "m");
+
+          // The gateway only taps pass-through frames that can carry usage or the end; what it
+          // logs must equal a full decode of every frame of the same stream.
+          if (stream) {
+            const record = await recordOf(gateway, requestId);
+            const full = fullDecode(api, body, expected);
+            assert.deepEqual(record.usage, full.usage);
+            assert.equal(record.error?.message, full.error);
+            assert.equal(typeof record.ttftMs, full.answered ? "number" : "undefined");
+          }
         });
       }
     } finally {
