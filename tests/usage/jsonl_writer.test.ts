@@ -31,6 +31,34 @@ Deno.test("push only queues; the timer writes within the flush interval", async 
   await writer.close();
 });
 
+Deno.test("under load, lines are written in small batches before the interval is over, in order", async () => {
+  const batches: string[] = [];
+  const files: AppendFiles = {
+    append(_path, text) {
+      batches.push(text);
+      return Promise.resolve();
+    },
+    endsMidLine: () => Promise.resolve(false),
+  };
+  const writer = new DailyJsonlWriter({
+    dir: "/unused",
+    files,
+    flushIntervalMs: 60_000,
+    flushAtChars: 100,
+  });
+  // Requests finish a few at a time, with I/O in between.
+  for (let n = 0; n < 50; n++) {
+    writer.push(MIDNIGHT, { n, pad: "x".repeat(20) });
+    if (n % 5 === 4) await new Promise((r) => setTimeout(r, 0));
+  }
+  // No timer could have fired (one minute): only the size threshold wrote.
+  assert.ok(batches.length >= 5, `expected several early batches, got ${batches.length}`);
+  assert.ok(batches.every((b) => b.length < 400), "each batch stays small");
+  await writer.close();
+  const lines = batches.join("").trimEnd().split("\n").map((l) => JSON.parse(l).n);
+  assert.deepEqual(lines, Array.from({ length: 50 }, (_, n) => n));
+});
+
 Deno.test("a failing disk is reported once, keeps the lines in order and retries until it works", async () => {
   const dir = await Deno.makeTempDir();
   let broken = true;
