@@ -30,6 +30,11 @@ export interface StreamEncoder {
   readonly contentType: string;
   /** Frames for one event; `""` when nothing is due yet. Must never hold back a text delta. */
   push(event: StreamEvent): string;
+  /**
+   * Called after the events of one upstream frame: whatever was held to merge with events of
+   * the same frame is due now, so the client's first bytes never wait for the next frame.
+   */
+  endOfFrame?(): string;
   /** Closing frames after the last event (`message_stop`, `[DONE]`, `]`…). */
   end(): string;
 }

@@ -72,7 +72,10 @@ export function answerStream(
   };
   const decode = (text: string): string => {
     let out = "";
-    for (const sse of parser.push(text)) out += translate(decoder.push(sse));
+    for (const sse of parser.push(text)) {
+      out += translate(decoder.push(sse));
+      if (encoder?.endOfFrame !== undefined) out += encoder.endOfFrame();
+    }
     return out;
   };
   /** Pass-through: the decoder only observes (usage, first token, errors); bytes go as they came. */

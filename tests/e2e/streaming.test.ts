@@ -46,6 +46,59 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000)
   }
 }
 
+/** What a client's stream opens with, before any content. */
+const FIRST_EVENT: Partial<Record<ApiName, string>> = {
+  chat: "chat.completion.chunk",
+  messages: "message_start",
+  responses: "response.created",
+};
+
+Deno.test("a stream opens for the client as soon as the upstream's first frame arrives, before any text", async (t) => {
+  const fake = await startFakeUpstream();
+  const gateway = await startGateway(testConfig(providerPerApi(fake.url, ["m"])));
+  try {
+    // Gemini's first frame already carries text, and a Gemini stream has no opening event.
+    for (const client of ["chat", "messages", "responses"] as const) {
+      for (const provider of ["chat", "messages", "responses"] as const) {
+        await t.step(`${client} client, ${provider} provider`, async () => {
+          fake.reset();
+          fake.enqueue({ kind: "hang_mid_stream", afterFrames: 1 });
+          const { path, body } = streamRequest(client, `p_${provider}/m`);
+          const response = await fetch(gateway.url + path, {
+            method: "POST",
+            headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+            body: JSON.stringify(body),
+          });
+          assert.equal(response.status, 200);
+          const reader = response.body!.getReader();
+          const decoder = new TextDecoder();
+          let seen = "";
+          // The upstream hangs after its first frame: a read that waits is a read that lost.
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const stalled = new Promise<"stalled">((resolve) => {
+            timer = setTimeout(() => resolve("stalled"), 2000);
+          });
+          try {
+            while (!seen.includes(FIRST_EVENT[client]!)) {
+              const read = await Promise.race([reader.read(), stalled]);
+              if (read === "stalled" || read.done) break;
+              seen += decoder.decode(read.value, { stream: true });
+            }
+          } finally {
+            clearTimeout(timer);
+          }
+          assert.ok(seen.includes(FIRST_EVENT[client]!), `opening event arrived: ${seen}`);
+          await reader.cancel();
+          await waitFor(() => fake.aborted === 1, "the upstream to see the client leave");
+        });
+      }
+    }
+  } finally {
+    await gateway.close();
+    await fake.close();
+  }
+});
+
 Deno.test("the first words reach the client while the upstream stalls, and leaving cancels it", async (t) => {
   const fake = await startFakeUpstream();
   const gateway = await startGateway(testConfig(providerPerApi(fake.url, ["m"])));

@@ -29,7 +29,10 @@ class MessagesStreamEncoder implements StreamEncoder {
   readonly contentType = "text/event-stream";
   readonly #ctx: EncodeContext;
   #started = false;
-  /** `start` is held until the next event, so usage sent right after it reaches message_start. */
+  /**
+   * `start` is held to the end of its upstream frame, so usage sent with it (Anthropic's and
+   * Gemini's first frames carry both) reaches message_start.
+   */
   #pendingStart: { id: string; model: string } | undefined;
   /** After an error or `end()` nothing more is written. */
   #closed = false;
@@ -51,6 +54,10 @@ class MessagesStreamEncoder implements StreamEncoder {
     }
     if (event.type === "usage") this.#mergeUsage(event.usage);
     return this.#flushStart() + this.#encode(event);
+  }
+
+  endOfFrame(): string {
+    return this.#closed ? "" : this.#flushStart();
   }
 
   /** message_start for a held `start`; real streams report input usage there. */
