@@ -46,6 +46,42 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000)
   }
 }
 
+/**
+ * Opens a stream from `client` to `provider` and reads until `wanted` appears. The upstream hangs
+ * mid-stream, so a read that waits for more is the failure: each read races a 2 s stall timer.
+ */
+async function readUntil(
+  gatewayUrl: string,
+  client: ApiName,
+  provider: ApiName,
+  wanted: string,
+): Promise<{ seen: string; reader: ReadableStreamDefaultReader<Uint8Array> }> {
+  const { path, body } = streamRequest(client, `p_${provider}/m`);
+  const response = await fetch(gatewayUrl + path, {
+    method: "POST",
+    headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  assert.equal(response.status, 200);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let seen = "";
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<"stalled">((resolve) => {
+    timer = setTimeout(() => resolve("stalled"), 2000);
+  });
+  try {
+    while (!seen.includes(wanted)) {
+      const read = await Promise.race([reader.read(), stalled]);
+      if (read === "stalled" || read.done) break;
+      seen += decoder.decode(read.value, { stream: true });
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return { seen, reader };
+}
+
 /** What a client's stream opens with, before any content. */
 const FIRST_EVENT: Partial<Record<ApiName, string>> = {
   chat: "chat.completion.chunk",
@@ -63,30 +99,12 @@ Deno.test("a stream opens for the client as soon as the upstream's first frame a
         await t.step(`${client} client, ${provider} provider`, async () => {
           fake.reset();
           fake.enqueue({ kind: "hang_mid_stream", afterFrames: 1 });
-          const { path, body } = streamRequest(client, `p_${provider}/m`);
-          const response = await fetch(gateway.url + path, {
-            method: "POST",
-            headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
-            body: JSON.stringify(body),
-          });
-          assert.equal(response.status, 200);
-          const reader = response.body!.getReader();
-          const decoder = new TextDecoder();
-          let seen = "";
-          // The upstream hangs after its first frame: a read that waits is a read that lost.
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          const stalled = new Promise<"stalled">((resolve) => {
-            timer = setTimeout(() => resolve("stalled"), 2000);
-          });
-          try {
-            while (!seen.includes(FIRST_EVENT[client]!)) {
-              const read = await Promise.race([reader.read(), stalled]);
-              if (read === "stalled" || read.done) break;
-              seen += decoder.decode(read.value, { stream: true });
-            }
-          } finally {
-            clearTimeout(timer);
-          }
+          const { seen, reader } = await readUntil(
+            gateway.url,
+            client,
+            provider,
+            FIRST_EVENT[client]!,
+          );
           assert.ok(seen.includes(FIRST_EVENT[client]!), `opening event arrived: ${seen}`);
           await reader.cancel();
           await waitFor(() => fake.aborted === 1, "the upstream to see the client leave");
@@ -108,22 +126,7 @@ Deno.test("the first words reach the client while the upstream stalls, and leavi
         await t.step(`${client} client, ${provider} provider`, async () => {
           fake.reset();
           fake.enqueue({ kind: "hang_mid_stream", afterFrames: FRAMES_TO_FIRST_TEXT[provider] });
-          const { path, body } = streamRequest(client, `p_${provider}/m`);
-          const response = await fetch(gateway.url + path, {
-            method: "POST",
-            headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
-            body: JSON.stringify(body),
-          });
-          assert.equal(response.status, 200);
-          const reader = response.body!.getReader();
-          const decoder = new TextDecoder();
-          let seen = "";
-          const deadline = Date.now() + 3000;
-          while (!seen.includes("Hello") && Date.now() < deadline) {
-            const { value, done } = await reader.read();
-            if (done) break;
-            seen += decoder.decode(value, { stream: true });
-          }
+          const { seen, reader } = await readUntil(gateway.url, client, provider, "Hello");
           assert.ok(seen.includes("Hello"), `first text delta arrived: ${seen.slice(0, 300)}`);
           await reader.cancel();
           await waitFor(() => fake.aborted === 1, "the upstream to see the client leave");

@@ -570,37 +570,28 @@ Deno.test("a close-delimited body is read until the server closes, and the conne
   });
 });
 
-Deno.test("a chunked body cut short by the server closing makes the body read fail", async () => {
-  await withServer(async (server, client) => {
-    const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
-      await conn.write("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhel");
-      conn.close();
-    })();
-    const response = await within(client.fetch(server.url("/"), init()), "response");
-    const error = await rejection(response.text(), "truncated body");
-    assert.ok(error instanceof MalformedResponseError, String(error));
-    await serving;
-    assert.equal(client.openConnections, 0);
+for (
+  const [framing, head] of [
+    ["chunked", "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhel"],
+    ["content-length", "HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly this"],
+  ]
+) {
+  Deno.test(`a ${framing} body cut short by the server closing makes the body read fail`, async () => {
+    await withServer(async (server, client) => {
+      const serving = (async () => {
+        const conn = await server.connection();
+        await conn.readRequest();
+        await conn.write(head);
+        conn.close();
+      })();
+      const response = await within(client.fetch(server.url("/"), init()), "response");
+      const error = await rejection(response.text(), "truncated body");
+      assert.ok(error instanceof MalformedResponseError, String(error));
+      await serving;
+      assert.equal(client.openConnections, 0);
+    });
   });
-});
-
-Deno.test("a content-length body cut short by the server closing makes the body read fail", async () => {
-  await withServer(async (server, client) => {
-    const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
-      await conn.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nonly this");
-      conn.close();
-    })();
-    const response = await within(client.fetch(server.url("/"), init()), "response");
-    const error = await rejection(response.text(), "truncated body");
-    assert.ok(error instanceof MalformedResponseError, String(error));
-    await serving;
-    assert.equal(client.openConnections, 0);
-  });
-});
+}
 
 Deno.test("a 204 response has a null body and its connection is reused", async () => {
   await withServer(async (server, client) => {
