@@ -117,7 +117,7 @@ async function askUpstream(
     body: JSON.stringify(dialect.upstreamBody(body, model)),
     timeouts: provider.timeouts,
     clientSignal: request.signal,
-    fetch: gw.upstream,
+    send: gw.upstream,
   });
   if (!outcome.ok) {
     const { kind, message, status } = outcome.failure;

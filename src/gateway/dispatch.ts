@@ -29,7 +29,7 @@ import {
   redactSecrets,
   retryAfterFromHeaders,
 } from "../upstream/failure.ts";
-import type { UpstreamFetch } from "../upstream/types.ts";
+import type { SendUpstream } from "../upstream/types.ts";
 import type { RequestRecord, UsageSink } from "../usage/record.ts";
 import { allTargetsFailedError } from "./all_failed.ts";
 import { answerStream } from "./answer_stream.ts";
@@ -55,7 +55,7 @@ export interface Gateway {
   /** Aborts when shutdown stops waiting for in-flight requests: they end with an error. */
   stopSignal?: AbortSignal;
   /** How provider calls reach the network (`fetch` when absent). */
-  upstream?: UpstreamFetch;
+  upstream?: SendUpstream;
 }
 
 export interface GenerationInput {
@@ -193,7 +193,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
         timeouts: provider.timeouts,
         clientSignal: input.signal,
         stopSignal: gw.stopSignal,
-        fetch: gw.upstream,
+        send: gw.upstream,
       };
       let outcome: UpstreamOutcome = await openUpstream(upstreamRequest);
       // A reset connection is often a stale pooled socket: one more try at the same target.

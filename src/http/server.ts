@@ -70,7 +70,7 @@ export async function startServer(
     usage: observability.sink,
     stats: options.stats ?? observability.stats,
     stopSignal: stopping.signal,
-    upstream: transport.fetch,
+    upstream: transport.send,
   };
   const router = buildRouter(gateway, observability);
   const startedAt = Date.now();

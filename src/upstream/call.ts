@@ -6,7 +6,7 @@
 import type { Timeouts } from "../config/types.ts";
 import { type AttemptFailure, connectionFailure, timeoutFailure } from "./failure.ts";
 import { viaFetch } from "./transport.ts";
-import type { UpstreamFetch, UpstreamResponse } from "./types.ts";
+import type { SendUpstream, UpstreamResponse } from "./types.ts";
 
 /** The client went away; not a failure of the provider. */
 export class ClientAbortedError extends Error {
@@ -42,7 +42,7 @@ export interface UpstreamRequest {
   /** Aborts when the gateway stops waiting for in-flight requests at shutdown. */
   stopSignal?: AbortSignal;
   /** How the request reaches the network; the runtime's `fetch` by default. */
-  fetch?: UpstreamFetch;
+  send?: SendUpstream;
 }
 
 export type UpstreamOutcome =
@@ -216,7 +216,7 @@ export async function openUpstream(request: UpstreamRequest): Promise<UpstreamOu
     controller.abort();
   }, headerLimit);
   try {
-    const response = await (request.fetch ?? viaFetch)(request.url, {
+    const response = await (request.send ?? viaFetch)(request.url, {
       method: "POST",
       headers: request.headers,
       body: request.body,
@@ -267,6 +267,7 @@ export function describeNetworkError(error: unknown): string {
     return CONNECTION_RESET;
   }
   if (/dns|lookup|name or service|ENOTFOUND/i.test(text)) return "host name could not be resolved";
+  if (/malformed upstream response/i.test(text)) return "malformed HTTP response";
   if (/certificate|tls|ssl/i.test(text)) return "TLS error";
   return "connection failed";
 }

@@ -4,13 +4,13 @@
  * `PLEXUS_UPSTREAM_CLIENT=fetch`.
  */
 import { Http1Client } from "./http1/client.ts";
-import type { UpstreamFetch, UpstreamResponse } from "./types.ts";
+import type { SendUpstream, UpstreamResponse } from "./types.ts";
 
-export type { UpstreamFetch };
+export type { SendUpstream };
 
 export interface UpstreamTransport {
   name: "http1" | "fetch";
-  fetch: UpstreamFetch;
+  send: SendUpstream;
   /** Closes pooled connections (shutdown). */
   close(): void;
 }
@@ -31,14 +31,14 @@ export function createUpstreamTransport(
   const forced = env("PLEXUS_UPSTREAM_CLIENT");
   const proxied = PROXY_VARIABLES.some((name) => (env(name) ?? "") !== "");
   if (forced === "fetch" || (proxied && forced !== "http1")) {
-    return { name: "fetch", fetch: viaFetch, close() {} };
+    return { name: "fetch", send: viaFetch, close() {} };
   }
   const client = new Http1Client({ maxIdlePerOrigin: 256, idleTimeoutMs: 60_000, userAgent });
-  return { name: "http1", fetch: client.request, close: () => client.close() };
+  return { name: "http1", send: client.request, close: () => client.close() };
 }
 
 /** The runtime's `fetch`, seen through the same interface. */
-export const viaFetch: UpstreamFetch = async (url, init) => {
+export const viaFetch: SendUpstream = async (url, init) => {
   const response = await fetch(url, init);
   return fromWebResponse(response);
 };

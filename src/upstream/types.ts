@@ -24,4 +24,4 @@ export interface UpstreamResponse {
   cancel(): void;
 }
 
-export type UpstreamFetch = (url: string, init: UpstreamInit) => Promise<UpstreamResponse>;
+export type SendUpstream = (url: string, init: UpstreamInit) => Promise<UpstreamResponse>;
