@@ -52,7 +52,7 @@ function modelsView(models: Record<string, ModelConfig>): Json {
 }
 
 /**
- * A base URL may carry a credential Plexus does not know as one (`?key=…`, `user:pass@`): its
+ * A base URL may carry a credential Plexus does not know as one (`?key=...`, `user:pass@`): its
  * password and query values are hidden; the rest is left as configured.
  */
 export function baseUrlView(text: string): string {

@@ -75,7 +75,7 @@ export function cooldownChanges(
   return { events, announced: next };
 }
 
-/** Timers beyond this are re-armed, as `setTimeout` overflows past 2^31 − 1 ms. */
+/** Timers beyond this are re-armed, as `setTimeout` overflows past 2^31 - 1 ms. */
 const MAX_TIMER_MS = 3_600_000;
 
 export class CooldownWatcher {

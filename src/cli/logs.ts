@@ -18,7 +18,7 @@ import { type GroupBy, summaryTable, UsageSummary } from "../usage/log_summary.t
 import { configPathFrom } from "./args.ts";
 
 export const LOGS_HELP = `Usage:
-  plexus logs [--config FILE] [--since 1h|2026-11-01] [--until …] [--model M] [--provider P]
+  plexus logs [--config FILE] [--since 1h|2026-11-01] [--until ...] [--model M] [--provider P]
               [--key K] [--status ok|4xx|5xx|429] [--summary [--by model|provider|key]]
 
 Print usage log lines ({data_dir}/logs/usage/YYYY-MM-DD.jsonl) as JSONL on stdout, oldest

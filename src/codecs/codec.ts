@@ -35,7 +35,7 @@ export interface StreamEncoder {
    * the same frame is due now, so the client's first bytes never wait for the next frame.
    */
   endOfFrame?(): string;
-  /** Closing frames after the last event (`message_stop`, `[DONE]`, `]`…). */
+  /** Closing frames after the last event (`message_stop`, `[DONE]`, `]`...). */
   end(): string;
 }
 

@@ -3,7 +3,7 @@ import type { ImageSource } from "./unified.ts";
 
 const BASE64_DATA_URL = /^data:([^;,]+);base64,(.*)$/s;
 
-/** `data:<media type>;base64,<data>` → its parts; undefined for any other URL. */
+/** `data:<media type>;base64,<data>` -> its parts; undefined for any other URL. */
 export function parseBase64DataUrl(url: string): { mediaType: string; data: string } | undefined {
   const match = BASE64_DATA_URL.exec(url);
   return match === null ? undefined : { mediaType: match[1], data: match[2] };

@@ -1,5 +1,5 @@
 /**
- * The project-wide reasoning effort ⇄ thinking-budget table, shared by every codec whose wire
+ * The project-wide reasoning effort <-> thinking-budget table, shared by every codec whose wire
  * speaks one and not the other (Anthropic extended thinking `budget_tokens`, Gemini
  * `thinkingBudget`, OpenAI `reasoning_effort` / `reasoning.effort`).
  */
@@ -12,12 +12,12 @@ const BUDGET_FOR_EFFORT: Record<ReasoningEffort, number> = {
   high: 24576,
 };
 
-/** Effort → budget: minimal 1024, low 2048, medium 8192, high 24576. */
+/** Effort -> budget: minimal 1024, low 2048, medium 8192, high 24576. */
 export function budgetForEffort(effort: ReasoningEffort): number {
   return BUDGET_FOR_EFFORT[effort];
 }
 
-/** Budget → the nearest effort: ≤1024 minimal, ≤4096 low, ≤16384 medium, else high. */
+/** Budget -> the nearest effort: <=1024 minimal, <=4096 low, <=16384 medium, else high. */
 export function effortForBudget(budget: number): ReasoningEffort {
   if (budget <= 1024) return "minimal";
   if (budget <= 4096) return "low";

@@ -207,7 +207,7 @@ export interface UnifiedResponse {
  * time (later ones override earlier non-zero fields), one `finish`, then the stream ends.
  *
  * Content events carry no block index: an encoder opens a new block when the kind of content
- * changes or a new tool call starts. Tool calls are numbered 0, 1, 2… in order of appearance
+ * changes or a new tool call starts. Tool calls are numbered 0, 1, 2... in order of appearance
  * (`index`), which chat clients need to join argument deltas.
  */
 export type StreamEvent =

@@ -23,7 +23,7 @@ const TYPE_NAMES: Record<string, string> = {
   array: "a list",
 };
 
-/** Reads the value at `path` in the parsed data, for "found …" descriptions. */
+/** Reads the value at `path` in the parsed data, for "found ..." descriptions. */
 export function valueAt(data: unknown, path: KeyPath): unknown {
   let current = data;
   for (const segment of path) {

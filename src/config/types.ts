@@ -92,6 +92,6 @@ export interface Config {
   retryOnConnectionReset: boolean;
   logging: { bodies: boolean };
   metrics: { public: boolean };
-  /** Things worth telling the user that do not stop the server (disabled providers…). */
+  /** Things worth telling the user that do not stop the server (disabled providers...). */
   warnings: string[];
 }

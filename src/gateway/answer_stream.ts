@@ -23,7 +23,7 @@ const CONTENT_EVENTS = new Set<StreamEvent["type"]>([
 
 /**
  * A streamed answer. Pulls one upstream chunk per client read, so nothing is buffered and the
- * client's pace sets the upstream's. Translated streams run parser → decoder → encoder; same-API
+ * client's pace sets the upstream's. Translated streams run parser -> decoder -> encoder; same-API
  * streams forward the bytes as they came and only tap them for usage and first-token time.
  */
 export function answerStream(

@@ -1,6 +1,6 @@
 /**
  * Server-sent events: an incremental parser and a frame writer.
- * Implements the parsing rules of the HTML Living Standard, "Server-sent events" §9.2.6:
+ * Implements the parsing rules of the HTML Living Standard, "Server-sent events" section 9.2.6:
  * lines end in LF, CRLF or CR; `data` lines join with LF; a blank line dispatches.
  */
 import type { SseEvent } from "../codecs/codec.ts";

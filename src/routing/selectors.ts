@@ -22,7 +22,7 @@ export const NO_STATS: SelectionStats = {
 
 export type Random = () => number;
 
-/** Uniform shuffle (Fisher–Yates). */
+/** Uniform shuffle (Fisher-Yates). */
 function shuffled<T>(items: readonly T[], random: Random): T[] {
   const out = items.slice();
   for (let i = out.length - 1; i > 0; i--) {

@@ -4,7 +4,7 @@
  *
  * Rules (docs/resilience.md, "Cooldowns"): only failures that allow fallback cool (a client's
  * malformed request never does); a `retry-after` style wait from the upstream wins; otherwise
- * the wait is `base · 2^(n−1)` for the n-th consecutive failure, capped at `max`; a success
+ * the wait is `base * 2^(n-1)` for the n-th consecutive failure, capped at `max`; a success
  * forgets the target's failures and its provider's.
  */
 import type { CooldownConfig } from "../config/types.ts";
@@ -31,7 +31,7 @@ export function emptyCooldownState(): CooldownState {
   return { providers: {}, targets: {} };
 }
 
-/** The wait after the n-th consecutive failure: `base · 2^(n−1)`, never above `max`. */
+/** The wait after the n-th consecutive failure: `base * 2^(n-1)`, never above `max`. */
 export function backoffMs(failures: number, config: CooldownConfig): number {
   const exponent = Math.max(0, failures - 1);
   // 2^exponent overflows to Infinity long after it passed any sane max; min() handles both.

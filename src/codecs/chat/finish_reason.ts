@@ -1,5 +1,5 @@
 /**
- * `finish_reason` ⇄ unified stop reason.
+ * `finish_reason` <-> unified stop reason.
  * Reference: platform.openai.com/docs/api-reference/chat/object (choices[].finish_reason).
  */
 import type { StopReason } from "../unified.ts";

@@ -1,6 +1,6 @@
 /**
  * Reasoning signatures and opaque reasoning in chat, carried as OpenRouter `reasoning_details`
- * (openrouter.ai/docs, "Reasoning Tokens" → "reasoning_details": `reasoning.text` with
+ * (openrouter.ai/docs, "Reasoning Tokens" -> "reasoning_details": `reasoning.text` with
  * `signature`, `reasoning.summary`, `reasoning.encrypted` with `data`).
  * Plain reasoning text also travels as `reasoning_content` (DeepSeek style) for clients that
  * know only that; `reasoning_details` is what brings signatures back on the next turn.

@@ -1,5 +1,5 @@
 /**
- * Chat request body → unified request.
+ * Chat request body -> unified request.
  * Reference: platform.openai.com/docs/api-reference/chat/create (request body).
  * Cheap structural checks only (hot path); the first bad field is named in a 400.
  */
@@ -284,7 +284,7 @@ function decodeUserPart(part: unknown, where: string): TextPart | ImagePart {
   );
 }
 
-/** `image_url.url`: a `data:<mime>;base64,…` URL or an http(s) URL. */
+/** `image_url.url`: a `data:<mime>;base64,...` URL or an http(s) URL. */
 function decodeImagePart(part: JsonObject, where: string): ImagePart {
   const image = part.image_url;
   const url = typeof image === "string" ? image : isObject(image) ? image.url : undefined;

@@ -1,5 +1,5 @@
 /**
- * Unified request → chat request body for an OpenAI-compatible upstream.
+ * Unified request -> chat request body for an OpenAI-compatible upstream.
  * Reference: platform.openai.com/docs/api-reference/chat/create (request body).
  */
 import type { TargetInfo } from "../codec.ts";
@@ -84,7 +84,7 @@ function encodeToolChoice(choice: ToolChoice): unknown {
 
 /**
  * Disabled reasoning is dropped (most chat models have no "off" value); a bare budget becomes
- * the nearest effort: ≤1024 minimal, ≤4096 low, ≤16384 medium, else high.
+ * the nearest effort: <=1024 minimal, <=4096 low, <=16384 medium, else high.
  */
 export function reasoningEffortFor(
   reasoning: ReasoningConfig | undefined,

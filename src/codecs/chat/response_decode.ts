@@ -1,5 +1,5 @@
 /**
- * Chat completion body from an upstream → unified response.
+ * Chat completion body from an upstream -> unified response.
  * Reference: platform.openai.com/docs/api-reference/chat/object (the chat completion object).
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * Unified response → the chat completion object a chat client expects.
+ * Unified response -> the chat completion object a chat client expects.
  * Reference: platform.openai.com/docs/api-reference/chat/object (the chat completion object).
  */
 import type { EncodeContext } from "../codec.ts";

@@ -1,12 +1,12 @@
 /**
- * Chat completion chunks from an upstream → unified stream events.
+ * Chat completion chunks from an upstream -> unified stream events.
  * Reference: platform.openai.com/docs/api-reference/chat-streaming (the chat completion chunk
  * object), with the OpenAI-compatible quirks recorded in fixtures/recorded/chat:
  * - Azure: a first chunk with `choices: []`, empty id and `prompt_filter_results` (skipped);
  * - usage in its own chunk after the finish chunk, or inside the finish chunk (Groq, DeepSeek);
  * - follow-on tool-call deltas that repeat `id: ""`/`type` for the same index (Alibaba);
  * - a whole tool call in one chunk (Groq, xAI); `content: null` deltas;
- * - `delta.reasoning` (OpenRouter) besides `reasoning_content`; `{"error":…}` mid-stream.
+ * - `delta.reasoning` (OpenRouter) besides `reasoning_content`; `{"error":...}` mid-stream.
  */
 import type { SseEvent, StreamDecoder } from "../codec.ts";
 import { DEFAULT_STATUS, type StreamEvent, type UnifiedRequest } from "../unified.ts";
@@ -24,7 +24,7 @@ import { reasoningDetailEvents } from "./reasoning_details.ts";
 import { decodeUsage } from "./usage.ts";
 
 interface OpenToolCall {
-  /** Unified index: 0, 1, 2… in order of appearance. */
+  /** Unified index: 0, 1, 2... in order of appearance. */
   index: number;
   id: string;
 }
@@ -34,7 +34,7 @@ export function createStreamDecoder(req: UnifiedRequest): StreamDecoder {
   let finished = false;
   let failed = false;
   let refused = false;
-  /** Upstream `tool_calls[].index` → the call it currently stands for. */
+  /** Upstream `tool_calls[].index` -> the call it currently stands for. */
   const toolCalls = new Map<number, OpenToolCall>();
   let toolCallCount = 0;
   /** Unified indexes of calls started and not yet ended, in order. */

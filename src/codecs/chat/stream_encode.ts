@@ -1,5 +1,5 @@
 /**
- * Unified stream events → chat completion chunks (`data: {chunk}` … `data: [DONE]`).
+ * Unified stream events -> chat completion chunks (`data: {chunk}` ... `data: [DONE]`).
  * Reference: platform.openai.com/docs/api-reference/chat-streaming (the chat completion chunk
  * object) and `stream_options.include_usage` in chat/create.
  */

@@ -1,5 +1,5 @@
 /**
- * `usage` ⇄ unified usage.
+ * `usage` <-> unified usage.
  * Reference: platform.openai.com/docs/api-reference/chat/object (usage), plus the
  * OpenAI-compatible variants noted inline.
  */

@@ -1,5 +1,5 @@
 /**
- * Gemini `Candidate.FinishReason` ⇄ unified stop reasons
+ * Gemini `Candidate.FinishReason` <-> unified stop reasons
  * (ai.google.dev/api/generate-content#FinishReason).
  */
 import type { StopReason } from "../unified.ts";

@@ -1,4 +1,4 @@
-/** Image sources → Gemini `inlineData` / `fileData` parts (ai.google.dev/api/caching#Part). */
+/** Image sources -> Gemini `inlineData` / `fileData` parts (ai.google.dev/api/caching#Part). */
 import type { ImageSource } from "../unified.ts";
 import type { GeminiPart } from "./wire.ts";
 

@@ -1,8 +1,8 @@
 /**
- * Inbound: a Gemini `GenerateContentRequest` → unified request
+ * Inbound: a Gemini `GenerateContentRequest` -> unified request
  * (ai.google.dev/api/generate-content#request-body). The model and streaming come from the URL.
  * Fields Plexus cannot honour on every provider (`safetySettings`, `cachedContent`, penalties,
- * `seed`…) are ignored, like any unknown field.
+ * `seed`...) are ignored, like any unknown field.
  */
 import type { InboundContext } from "../codec.ts";
 import {

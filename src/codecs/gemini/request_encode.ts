@@ -1,5 +1,5 @@
 /**
- * Outbound: unified request → Gemini `GenerateContentRequest`
+ * Outbound: unified request -> Gemini `GenerateContentRequest`
  * (ai.google.dev/api/generate-content#request-body). The model and streaming go in the URL.
  * Dropped on purpose: `parallelToolCalls` (Gemini has no switch), `user` and `metadata` (no
  * field), `strict` on tools and schemas (Gemini has no strict mode), unsigned reasoning parts
@@ -75,7 +75,7 @@ function encodeMessages(messages: UnifiedMessage[]): GeminiContent[] {
   return contents;
 }
 
-/** ai.google.dev/api/caching#Part; `toolNames` learns call ids → names as calls go by. */
+/** ai.google.dev/api/caching#Part; `toolNames` learns call ids -> names as calls go by. */
 function encodePart(part: ContentPart, path: string, toolNames: Map<string, string>): GeminiPart[] {
   switch (part.type) {
     case "text":

@@ -1,5 +1,5 @@
 /**
- * Outbound: a Gemini `GenerateContentResponse` → unified response
+ * Outbound: a Gemini `GenerateContentResponse` -> unified response
  * (ai.google.dev/api/generate-content#v1beta.GenerateContentResponse).
  */
 import { GatewayError, type UnifiedRequest, type UnifiedResponse } from "../unified.ts";

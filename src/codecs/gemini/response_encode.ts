@@ -1,5 +1,5 @@
 /**
- * Inbound answer: unified response → Gemini `GenerateContentResponse`
+ * Inbound answer: unified response -> Gemini `GenerateContentResponse`
  * (ai.google.dev/api/generate-content#v1beta.GenerateContentResponse). Reasoning goes out as
  * `thought: true` parts, which Gemini clients already keep apart from the answer text.
  */

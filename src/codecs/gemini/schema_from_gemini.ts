@@ -1,7 +1,7 @@
 /**
- * Gemini `Schema` (OpenAPI 3.0 subset, ai.google.dev/api/caching#Schema) → JSON Schema, so a
+ * Gemini `Schema` (OpenAPI 3.0 subset, ai.google.dev/api/caching#Schema) -> JSON Schema, so a
  * Gemini client's tool parameters and response schema read right to every other API.
- * `type` is lower-cased (Gemini also accepts `STRING`, `OBJECT`…), `nullable: true` becomes
+ * `type` is lower-cased (Gemini also accepts `STRING`, `OBJECT`...), `nullable: true` becomes
  * `type: [X, "null"]`, int64 counts sent as strings (`"minItems": "2"`) become numbers, and the
  * Gemini-only `propertyOrdering` is dropped. Other keywords pass through unchanged.
  */

@@ -1,15 +1,15 @@
 /**
- * JSON Schema → the OpenAPI 3.0 subset Gemini accepts in `functionDeclarations[].parameters` and
+ * JSON Schema -> the OpenAPI 3.0 subset Gemini accepts in `functionDeclarations[].parameters` and
  * `generationConfig.responseSchema` (ai.google.dev/api/caching#Schema).
  *
  * Kept: `type`, `description`, `nullable`, `enum` (string values), `properties`, `required`
  * (only names that are properties), `items`, `minItems`, `maxItems`, `minimum`, `maximum`,
  * `anyOf`, `propertyOrdering`, and `format` where Gemini documents it (string: `date-time`,
  * `enum`; number: `float`, `double`; integer: `int32`, `int64`): other formats (`email`,
- * `uri`…) are rejected by the Gemini API, so they are dropped.
- * Rewritten: `type: [X, "null"]` → `type: X, nullable: true`; several types → `anyOf`;
- * `{type: "null"}` members of `anyOf`/`oneOf` → `nullable: true`; `oneOf` → `anyOf`; a string
- * `const` → one-value `enum`; local `$ref`s (`#/$defs/…`, `#/definitions/…`, any `#/…` pointer)
+ * `uri`...) are rejected by the Gemini API, so they are dropped.
+ * Rewritten: `type: [X, "null"]` -> `type: X, nullable: true`; several types -> `anyOf`;
+ * `{type: "null"}` members of `anyOf`/`oneOf` -> `nullable: true`; `oneOf` -> `anyOf`; a string
+ * `const` -> one-value `enum`; local `$ref`s (`#/$defs/...`, `#/definitions/...`, any `#/...` pointer)
  * are inlined, and a recursive one becomes a bare `{type: "object"}`; `allOf` with one member is
  * inlined.
  * Dropped: `$schema`, `$id`, `$defs`, `definitions`, `additionalProperties`, `default`,

@@ -1,5 +1,5 @@
 /**
- * Outbound: Gemini `streamGenerateContent?alt=sse` chunks → unified stream events
+ * Outbound: Gemini `streamGenerateContent?alt=sse` chunks -> unified stream events
  * (ai.google.dev/api/generate-content#method:-models.streamgeneratecontent). Every `data:` is a
  * whole `GenerateContentResponse` holding only the new parts; usage is cumulative and the last
  * one is final; the chunk with `finishReason` ends the answer. A non-streamed answer has the same
@@ -39,7 +39,7 @@ export class GeminiChunkDecoder implements StreamDecoder {
     return this.decodeChunk(chunk);
   }
 
-  /** One parsed `GenerateContentResponse` (or `{error}`) → events. */
+  /** One parsed `GenerateContentResponse` (or `{error}`) -> events. */
   decodeChunk(chunk: unknown): StreamEvent[] {
     if (this.#failed || !isObject(chunk)) return [];
     const events: StreamEvent[] = [];
@@ -113,7 +113,7 @@ export class GeminiChunkDecoder implements StreamDecoder {
     return isObject(feedback) && isString(feedback["blockReason"]);
   }
 
-  /** ai.google.dev/api/caching#Part. Parts Plexus cannot relay (inline images…) are skipped. */
+  /** ai.google.dev/api/caching#Part. Parts Plexus cannot relay (inline images...) are skipped. */
   #decodeCandidateParts(candidate: Record<string, unknown>, events: StreamEvent[]): void {
     const content = candidate["content"];
     if (!isObject(content) || !Array.isArray(content["parts"])) return;

@@ -1,8 +1,8 @@
 /**
- * Inbound stream: unified events → Gemini `streamGenerateContent` chunks
+ * Inbound stream: unified events -> Gemini `streamGenerateContent` chunks
  * (ai.google.dev/api/generate-content#method:-models.streamgeneratecontent). With `?alt=sse` each
  * chunk is one `data:` frame; without it the body is one JSON array written piece by piece
- * (`[`, chunk, `,\r\n`, chunk, …, `]`). Each chunk holds only the new parts; the last one,
+ * (`[`, chunk, `,\r\n`, chunk, ..., `]`). Each chunk holds only the new parts; the last one,
  * written in `end()`, carries `finishReason` and the merged `usageMetadata`.
  */
 import type { EncodeContext, StreamEncoder } from "../codec.ts";

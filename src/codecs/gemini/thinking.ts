@@ -1,6 +1,6 @@
 /**
- * Gemini `thinkingConfig` ⇄ unified reasoning (ai.google.dev/gemini-api/docs/thinking), with the
- * project-wide effort ⇄ budget table in `reasoning_budget.ts`.
+ * Gemini `thinkingConfig` <-> unified reasoning (ai.google.dev/gemini-api/docs/thinking), with the
+ * project-wide effort <-> budget table in `reasoning_budget.ts`.
  */
 import { budgetForEffort } from "../reasoning_budget.ts";
 import type { ReasoningConfig, ReasoningEffort } from "../unified.ts";
@@ -14,7 +14,7 @@ export function effortForThinkingLevel(level: string): ReasoningEffort | undefin
   return undefined;
 }
 
-/** Unified reasoning → `thinkingConfig`; `enabled: false` is a zero budget. */
+/** Unified reasoning -> `thinkingConfig`; `enabled: false` is a zero budget. */
 export function thinkingConfigFor(reasoning: ReasoningConfig): Record<string, unknown> {
   if (!reasoning.enabled) return { thinkingBudget: 0 };
   const budget = reasoning.budgetTokens ??

@@ -1,5 +1,5 @@
 /**
- * Gemini `UsageMetadata` ⇄ unified usage (ai.google.dev/api/generate-content#UsageMetadata).
+ * Gemini `UsageMetadata` <-> unified usage (ai.google.dev/api/generate-content#UsageMetadata).
  * Gemini's `candidatesTokenCount` excludes thoughts: total = prompt + candidates + thoughts.
  * `promptTokenCount` already includes `cachedContentTokenCount`.
  */

@@ -15,7 +15,7 @@ export function sanitizeToolId(id: string): string {
 }
 
 /**
- * Message ids as Anthropic writes them (`msg_…`). An answer from another API keeps its own id
+ * Message ids as Anthropic writes them (`msg_...`). An answer from another API keeps its own id
  * behind the prefix; one without an id takes the gateway request id.
  */
 export function messageId(id: string, requestId: string): string {

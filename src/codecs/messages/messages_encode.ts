@@ -1,6 +1,6 @@
 /**
- * Outbound: unified conversation turns → Anthropic `messages`
- * (API reference, "Messages" → `messages`; Tool use, "Handling tool results").
+ * Outbound: unified conversation turns -> Anthropic `messages`
+ * (API reference, "Messages" -> `messages`; Tool use, "Handling tool results").
  * The API wants alternating roles, tool results first in their user turn, no empty text and
  * signed thinking only; this module enforces all of that in one place.
  */
@@ -88,7 +88,7 @@ function encodeImageSource(part: ImagePart): WireImageSource {
   return { type: "url", url: source.url };
 }
 
-/** Tool call `arguments` (JSON text) → `input` (object); `""` means no arguments. */
+/** Tool call `arguments` (JSON text) -> `input` (object); `""` means no arguments. */
 function parseToolInput(args: string, path: string): Record<string, unknown> {
   if (args.trim() === "") return {};
   const input = parseJson(args);

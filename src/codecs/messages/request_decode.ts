@@ -1,6 +1,6 @@
 /**
- * Inbound: an Anthropic Messages request → the unified request
- * (API reference, "Messages" → "Create a Message", request body).
+ * Inbound: an Anthropic Messages request -> the unified request
+ * (API reference, "Messages" -> "Create a Message", request body).
  */
 import type { InboundContext } from "../codec.ts";
 import type {
@@ -210,7 +210,7 @@ function readContentBlock(value: unknown, role: "user" | "assistant", path: stri
       requireRole(role, "assistant", value.type, path);
       return readRedactedThinkingBlock(value, path);
     default:
-      // `document`, `search_result`, server tool blocks…: no unified form, so refuse openly.
+      // `document`, `search_result`, server tool blocks...: no unified form, so refuse openly.
       throw invalidRequest(
         `${path}.type: content block type "${value.type}" is not supported by this gateway`,
         `${path}.type`,

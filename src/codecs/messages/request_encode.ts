@@ -1,6 +1,6 @@
 /**
- * Outbound: the unified request → an Anthropic Messages request body
- * (API reference, "Messages" → "Create a Message").
+ * Outbound: the unified request -> an Anthropic Messages request body
+ * (API reference, "Messages" -> "Create a Message").
  */
 import type { TargetInfo } from "../codec.ts";
 import type { ToolChoice, UnifiedRequest } from "../unified.ts";

@@ -1,6 +1,6 @@
 /**
- * Outbound: an Anthropic Messages response body → the unified response
- * (API reference, "Messages" → "Create a Message", response).
+ * Outbound: an Anthropic Messages response body -> the unified response
+ * (API reference, "Messages" -> "Create a Message", response).
  */
 import type {
   ReasoningPart,

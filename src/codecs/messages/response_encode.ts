@@ -1,6 +1,6 @@
 /**
- * Inbound: the unified response → the body an Anthropic client expects
- * (API reference, "Messages" → "Create a Message", response `Message` object).
+ * Inbound: the unified response -> the body an Anthropic client expects
+ * (API reference, "Messages" -> "Create a Message", response `Message` object).
  */
 import type { EncodeContext } from "../codec.ts";
 import type { ReasoningPart, ToolCallPart, UnifiedResponse } from "../unified.ts";
@@ -49,7 +49,7 @@ export function fromUnifiedResponse(
   };
 }
 
-/** A tool call's JSON-text arguments become the `input` object (unparseable → `{}`). */
+/** A tool call's JSON-text arguments become the `input` object (unparseable -> `{}`). */
 export function toolInputObject(args: string): Record<string, unknown> {
   const input = parseJson(args);
   return isObject(input) ? input : {};

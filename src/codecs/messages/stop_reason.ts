@@ -1,7 +1,7 @@
 /** Stop reasons (Messages API, "Handling stop reasons"). */
 import type { StopReason } from "../unified.ts";
 
-/** Anthropic `stop_reason` → unified. Unknown future reasons keep their closest meaning. */
+/** Anthropic `stop_reason` -> unified. Unknown future reasons keep their closest meaning. */
 export function stopReasonFromWire(value: unknown): StopReason {
   switch (value) {
     case "end_turn":
@@ -18,7 +18,7 @@ export function stopReasonFromWire(value: unknown): StopReason {
   }
 }
 
-/** Unified → Anthropic `stop_reason`; Anthropic reports filtered output as `refusal`. */
+/** Unified -> Anthropic `stop_reason`; Anthropic reports filtered output as `refusal`. */
 export function stopReasonToWire(reason: StopReason): string {
   switch (reason) {
     case "content_filter":

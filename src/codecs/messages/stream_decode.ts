@@ -1,5 +1,5 @@
 /**
- * Outbound: an Anthropic Messages stream → unified stream events
+ * Outbound: an Anthropic Messages stream -> unified stream events
  * (Streaming Messages, "Event types" and "Content block delta types").
  */
 import type { SseEvent, StreamDecoder } from "../codec.ts";

@@ -1,5 +1,5 @@
 /**
- * Inbound: unified stream events → the SSE stream an Anthropic client reads
+ * Inbound: unified stream events -> the SSE stream an Anthropic client reads
  * (Streaming Messages, "Event types": message_start, content blocks, message_delta,
  * message_stop; "Error events").
  */

@@ -1,5 +1,5 @@
 /**
- * Error codes of the Responses stream (OpenAI API reference, "Streaming events" →
+ * Error codes of the Responses stream (OpenAI API reference, "Streaming events" ->
  * `response.failed`). Error bodies are the same as chat's: see `../openai_errors.ts`.
  */
 import type { ErrorKind } from "../unified.ts";

@@ -1,6 +1,6 @@
 /**
- * Inbound: a Responses request body → the unified request
- * (OpenAI API reference, "Responses" → "Create a model response", request body).
+ * Inbound: a Responses request body -> the unified request
+ * (OpenAI API reference, "Responses" -> "Create a model response", request body).
  */
 import type { InboundContext } from "../codec.ts";
 import {
@@ -66,7 +66,7 @@ export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedReq
   if (metadata) request.metadata = metadata;
   const user = optionalString(body.user, "user");
   if (user !== undefined) request.user = user;
-  // `store`, `include`, `truncation`, `service_tier`… are accepted and ignored: Plexus keeps no
+  // `store`, `include`, `truncation`, `service_tier`... are accepted and ignored: Plexus keeps no
   // server-side state and answers with what the upstream gives.
   return request;
 }
@@ -264,7 +264,7 @@ function decodeReasoningItem(item: JsonObject, path: string): ContentPart[] {
 
 // ---- tools and options ----------------------------------------------------------------------
 
-/** "Function calling" → function tools are flat: `{type:"function", name, parameters}`. */
+/** "Function calling" -> function tools are flat: `{type:"function", name, parameters}`. */
 function decodeTools(tools: unknown): UnifiedTool[] {
   if (!Array.isArray(tools)) throw invalidRequest("tools: expected an array", "tools");
   return tools.map((tool, i) => {
@@ -295,7 +295,7 @@ function decodeToolChoice(choice: unknown): ToolChoice {
     return { type: "tool", name: choice.name };
   }
   throw invalidRequest(
-    'tool_choice: expected "auto", "none", "required" or {"type":"function","name":…}',
+    'tool_choice: expected "auto", "none", "required" or {"type":"function","name":...}',
     "tool_choice",
   );
 }

@@ -1,6 +1,6 @@
 /**
- * Outbound: the unified request → a Responses request body
- * (OpenAI API reference, "Responses" → "Create a model response", request body).
+ * Outbound: the unified request -> a Responses request body
+ * (OpenAI API reference, "Responses" -> "Create a model response", request body).
  */
 import type { TargetInfo } from "../codec.ts";
 import type {
@@ -20,7 +20,7 @@ import { imageSourceUrl } from "../data_url.ts";
 import { effortOf } from "../reasoning_budget.ts";
 
 /**
- * "Create a model response" → `max_output_tokens`: OpenAI rejects values below 16
+ * "Create a model response" -> `max_output_tokens`: OpenAI rejects values below 16
  * (`integer_below_min_value`), so smaller limits from other APIs are raised to it.
  */
 const MIN_MAX_OUTPUT_TOKENS = 16;

@@ -1,6 +1,6 @@
 /**
- * Outbound: a Responses "response object" → the unified response
- * (OpenAI API reference, "The response object" → `output`, `status`, `usage`).
+ * Outbound: a Responses "response object" -> the unified response
+ * (OpenAI API reference, "The response object" -> `output`, `status`, `usage`).
  */
 import {
   emptyUsage,
@@ -55,7 +55,7 @@ export function toUnifiedResponse(body: unknown, _req: UnifiedRequest): UnifiedR
   };
 }
 
-/** Output items Plexus understands; hosted-tool items (web_search_call…) are skipped. */
+/** Output items Plexus understands; hosted-tool items (web_search_call...) are skipped. */
 export function outputPartsOf(item: unknown): OutputPart[] {
   if (!isObject(item)) return [];
   switch (item.type) {

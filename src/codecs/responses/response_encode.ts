@@ -1,6 +1,6 @@
 /**
- * Inbound: the unified response → the Responses "response object" a client reads
- * (OpenAI API reference, "The response object" → `output` items).
+ * Inbound: the unified response -> the Responses "response object" a client reads
+ * (OpenAI API reference, "The response object" -> `output` items).
  */
 import type { EncodeContext } from "../codec.ts";
 import type { ReasoningPart, TextPart, ToolCallPart, UnifiedResponse } from "../unified.ts";

@@ -1,5 +1,5 @@
 /**
- * Stop reasons ⇄ Responses `status` + `incomplete_details.reason`
+ * Stop reasons <-> Responses `status` + `incomplete_details.reason`
  * (OpenAI API reference, "The response object": status, incomplete_details).
  */
 import type { StopReason } from "../unified.ts";

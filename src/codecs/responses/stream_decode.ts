@@ -1,5 +1,5 @@
 /**
- * Outbound: a Responses event stream → unified stream events
+ * Outbound: a Responses event stream -> unified stream events
  * (OpenAI API reference, "Streaming events"; OpenAI guide "Streaming API responses").
  */
 import type { SseEvent, StreamDecoder } from "../codec.ts";
@@ -20,7 +20,7 @@ import {
 
 interface ToolCallState {
   index: number;
-  /** The argument text already passed on, to reconcile with `….done` events. */
+  /** The argument text already passed on, to reconcile with `....done` events. */
   sent: string;
   ended: boolean;
 }
@@ -108,7 +108,7 @@ class ResponsesStreamDecoder implements StreamDecoder {
         break;
       }
       default:
-        // Lifecycle, part and `….done` events repeat what the deltas said; unknown ones are
+        // Lifecycle, part and `....done` events repeat what the deltas said; unknown ones are
         // tolerated (annotations, obfuscation padding, hosted tools).
         break;
     }
@@ -173,7 +173,7 @@ class ResponsesStreamDecoder implements StreamDecoder {
     return outputIndex !== undefined ? this.#tools.get(`#${outputIndex}`) : undefined;
   }
 
-  /** A `….done` event carries the whole arguments: pass on whatever the deltas did not. */
+  /** A `....done` event carries the whole arguments: pass on whatever the deltas did not. */
   #reconcileArguments(tool: ToolCallState, full: string | undefined, out: StreamEvent[]): void {
     if (full === undefined || full.length <= tool.sent.length || !full.startsWith(tool.sent)) {
       return;

@@ -1,5 +1,5 @@
 /**
- * Inbound: unified stream events → the Responses event stream a client reads
+ * Inbound: unified stream events -> the Responses event stream a client reads
  * (OpenAI API reference, "Streaming events": lifecycle, output item, content part, text,
  * reasoning summary and function-call argument events, each with a `sequence_number`).
  */

@@ -1,5 +1,5 @@
 /**
- * Token usage in Responses form (OpenAI API reference, "The response object" → `usage`):
+ * Token usage in Responses form (OpenAI API reference, "The response object" -> `usage`):
  * `input_tokens` includes `input_tokens_details.cached_tokens`; `output_tokens` includes
  * `output_tokens_details.reasoning_tokens`. That is already the unified meaning.
  */

@@ -2,7 +2,7 @@
  * A small HTTP/1.1 client for provider calls: `request()` gives a response read straight off the
  * socket; `fetch()` wraps the same in a web `Response` for callers that want one.
  *
- * Why not `fetch`: in the benchmark, Deno's `fetch` cost ~4× the CPU of the rest of a streamed
+ * Why not `fetch`: in the benchmark, Deno's `fetch` cost ~4x the CPU of the rest of a streamed
  * request, and most of its peak memory. Reading the socket here decodes every SSE frame that
  * arrived together in one step and hands the stream on as one chunk. It speaks HTTP/1.1 only,
  * over TCP or TLS, never follows redirects, and keeps idle connections per origin.

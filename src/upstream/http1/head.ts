@@ -3,7 +3,7 @@
  * head it reads back (RFC 9112). Pure functions, no I/O.
  */
 
-/** How the body after a response head is delimited (RFC 9112 §6.3). */
+/** How the body after a response head is delimited (RFC 9112 section 6.3). */
 export type Framing =
   | { kind: "length"; length: number }
   | { kind: "chunked" }
