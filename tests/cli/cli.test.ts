@@ -261,9 +261,19 @@ Deno.test("serve prints one start-up line, answers /health and stops cleanly on 
     const health = await fetch(`${server.url}/health`);
     assert.equal(health.status, 200);
     await health.body?.cancel();
+    // A generation request reads request.signal, which makes Deno 2.9 warn on stderr unless its
+    // legacy abort-on-success is off (deno.json "unstable": ["no-legacy-abort"]).
+    const chat = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer laptop-secret", "content-type": "application/json" },
+      body: JSON.stringify({ model: "no-such-model", messages: [{ role: "user", content: "hi" }] }),
+    });
+    assert.equal(chat.status, 404);
+    await chat.body?.cancel();
     const finished = await server.stop("SIGTERM");
     assert.equal(finished.code, 0);
     assert.match(finished.stdout, /plexus stopped/);
+    assert.ok(!finished.stderr.includes("legacy"), finished.stderr);
     assert.ok(!(finished.stdout + finished.stderr).includes("laptop-secret"));
     assert.ok(!(finished.stdout + finished.stderr).includes("sk-ant-hidden"));
   });
