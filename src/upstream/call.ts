@@ -4,6 +4,7 @@
  * (`transport.ts`), or `fetch` when none is given.
  */
 import type { Timeouts } from "../config/types.ts";
+import { callDeadlines, type Deadline } from "./deadlines.ts";
 import { type AttemptFailure, connectionFailure, timeoutFailure } from "./failure.ts";
 import { viaFetch } from "./transport.ts";
 import type { SendUpstream, UpstreamResponse } from "./types.ts";
@@ -51,8 +52,8 @@ export type UpstreamOutcome =
 
 /**
  * A call whose headers arrived. Its body is read through `read()`, which applies the idle and
- * total timeouts. One watchdog timer per call enforces them (re-armed only when it fires), so a
- * chunk costs no timer of its own: per-chunk timers dominated streaming CPU in the benchmark.
+ * total timeouts. One watchdog deadline per call enforces them (re-armed only when it fires), so
+ * a chunk costs no timer of its own: per-chunk timers dominated streaming CPU in the benchmark.
  */
 export class OpenCall {
   readonly response: UpstreamResponse;
@@ -65,7 +66,7 @@ export class OpenCall {
   readonly #stopSignal: AbortSignal | undefined;
   readonly #onStop = () => this.#fail(new GatewayStoppingError());
   #started = false;
-  #watchdog: ReturnType<typeof setTimeout> | undefined;
+  #watchdog: Deadline | undefined;
   #lastActivity = 0;
   /** A read is waiting on the upstream; idle time counts only then, not while the client is slow. */
   #reading = false;
@@ -154,7 +155,7 @@ export class OpenCall {
 
   #release(): void {
     this.#closed = true;
-    clearTimeout(this.#watchdog);
+    this.#watchdog?.cancel();
     this.#clientSignal.removeEventListener("abort", this.#onClientAbort);
     this.#stopSignal?.removeEventListener("abort", this.#onStop);
   }
@@ -180,7 +181,7 @@ export class OpenCall {
     if (idleLeft !== undefined && idleLeft <= 0) {
       return this.#fail(new UpstreamTimeoutError("idle", this.#idleMs ?? 0));
     }
-    this.#watchdog = setTimeout(() => this.#arm(), wait);
+    this.#watchdog = callDeadlines.after(wait, () => this.#arm());
   }
 
   /** Cuts the call; the pending or next read reports `failure`. */
@@ -211,10 +212,12 @@ export async function openUpstream(request: UpstreamRequest): Promise<UpstreamOu
     ? firstByteMs
     : Math.max(firstByteMs, connectMs);
   let timedOut = false;
-  const timer = headerLimit === undefined ? undefined : setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, headerLimit);
+  const headerDeadline = headerLimit === undefined
+    ? undefined
+    : callDeadlines.after(headerLimit, () => {
+      timedOut = true;
+      controller.abort();
+    });
   try {
     const response = await (request.send ?? viaFetch)(request.url, {
       method: "POST",
@@ -250,7 +253,7 @@ export async function openUpstream(request: UpstreamRequest): Promise<UpstreamOu
       failure: connectionFailure(description, description === CONNECTION_RESET),
     };
   } finally {
-    clearTimeout(timer);
+    headerDeadline?.cancel();
     request.stopSignal?.removeEventListener("abort", onStop);
   }
 }
