@@ -52,6 +52,9 @@ export function answerStream(
     return Promise.resolve(chunk);
   };
   const frames = new FrameBoundary();
+  /** Whether bytes went to the client, and whether the runtime was given a turn to send them. */
+  let sentFirst = false;
+  let turnTaken = false;
 
   const observe = (event: StreamEvent) => {
     if (event.type === "usage") usage = mergeUsage(usage, event.usage);
@@ -70,14 +73,24 @@ export function answerStream(
     }
     return out;
   };
-  const decode = (text: string): string => {
+  /**
+   * Upstream frames translated before the first bytes went out stop at the first frame with
+   * output: the rest wait in `heldFrames` until the runtime has sent those bytes.
+   */
+  let heldFrames: SseEvent[] | undefined;
+  const decodeFrames = (frames: SseEvent[]): string => {
     let out = "";
-    for (const sse of parser.push(text)) {
-      out += translate(decoder.push(sse));
+    for (let i = 0; i < frames.length; i++) {
+      out += translate(decoder.push(frames[i]));
       if (encoder?.endOfFrame !== undefined) out += encoder.endOfFrame();
+      if (!sentFirst && out !== "" && i + 1 < frames.length) {
+        heldFrames = frames.slice(i + 1);
+        break;
+      }
     }
     return out;
   };
+
   /** Pass-through: the decoder only observes (usage, first token, errors); bytes go as they came. */
   const tap = (sse: SseEvent): void => {
     if (record.ttftMs !== undefined && !MAY_CARRY_USAGE_OR_END.test(sse.data)) return;
@@ -85,6 +98,25 @@ export function answerStream(
       translate(decoder.push(sse));
     } catch {
       // Only bookkeeping is lost: a frame the decoder cannot follow never breaks the byte stream.
+    }
+  };
+  /** Pass-through text not yet tapped: the first bytes go out before they are looked at. */
+  let untapped = "";
+  const tapUntapped = (): void => {
+    if (untapped === "") return;
+    const text = untapped;
+    untapped = "";
+    for (const sse of parser.push(text)) tap(sse);
+  };
+  /** Catches up on what was held back for the first bytes, before the record is settled. */
+  const observeHeld = (): void => {
+    tapUntapped();
+    const held = heldFrames;
+    heldFrames = undefined;
+    try {
+      for (const sse of held ?? []) translate(decoder.push(sse));
+    } catch {
+      // The client is gone; only bookkeeping of frames it never saw is lost.
     }
   };
   /** Pass-through with hidden events: each visible event re-framed with its data unchanged. */
@@ -114,9 +146,25 @@ export function answerStream(
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
+        if (sentFirst && !turnTaken) {
+          // The first bytes are enqueued; the runtime writes them once JavaScript yields.
+          turnTaken = true;
+          await gw.turns?.next();
+        }
+        tapUntapped();
+        if (heldFrames !== undefined) {
+          const held = heldFrames;
+          heldFrames = undefined;
+          const out = decodeFrames(held);
+          if (out !== "") {
+            controller.enqueue(textEncoder.encode(out));
+            return;
+          }
+        }
         for (;;) {
           const chunk = await nextChunk();
           if (chunk === undefined) {
+            tapUntapped();
             const rest = frames.rest();
             if (rest.byteLength > 0) controller.enqueue(rest);
             let out = "";
@@ -136,24 +184,29 @@ export function answerStream(
             const out = forwardVisible(textDecoder.decode(chunk, { stream: true }));
             if (out === "") continue;
             controller.enqueue(textEncoder.encode(out));
+            sentFirst = true;
             return;
           }
           if (passThrough) {
-            for (const sse of parser.push(textDecoder.decode(chunk, { stream: true }))) tap(sse);
+            untapped += textDecoder.decode(chunk, { stream: true });
+            if (sentFirst) tapUntapped();
             // Whole frames only, so an error frame after a break never lands mid-frame.
             const whole = frames.push(chunk);
             if (whole.byteLength === 0) continue;
             controller.enqueue(whole);
+            sentFirst = true;
             return;
           }
-          const out = decode(textDecoder.decode(chunk, { stream: true }));
+          const out = decodeFrames(parser.push(textDecoder.decode(chunk, { stream: true })));
           if (out !== "") {
             controller.enqueue(textEncoder.encode(out));
+            sentFirst = true;
             return;
           }
         }
       } catch (error) {
         call.abort();
+        observeHeld();
         const failure = streamFailure(error);
         if (failure.fallback) {
           gw.health.reportFailure(
@@ -176,6 +229,7 @@ export function answerStream(
     },
     cancel() {
       call.abort();
+      observeHeld();
       settle(CLIENT_CLOSED, { kind: "client_aborted", message: "client disconnected" });
     },
   });

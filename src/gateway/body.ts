@@ -11,10 +11,11 @@ function tooLarge(maxBytes: number): GatewayError {
 export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  if (request.body === null) throw invalidRequest("Request body is empty: expected a JSON object.");
-  // A declared length within the limit is read natively in one go; the chunk loop below is for
-  // bodies of unknown length, which it stops reading as soon as they pass the limit.
+  // A declared length within the limit is read natively in one go (touching `request.body`
+  // first would make it a stream, read chunk by chunk); the loop below is for bodies of unknown
+  // length, which it stops reading as soon as they pass the limit.
   if (declared !== null) return parseJsonObject(await request.text());
+  if (request.body === null) throw invalidRequest("Request body is empty: expected a JSON object.");
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

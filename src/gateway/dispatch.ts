@@ -30,6 +30,7 @@ import {
   retryAfterFromHeaders,
 } from "../upstream/failure.ts";
 import type { SendUpstream } from "../upstream/types.ts";
+import type { EventLoopTurns } from "../http/event_loop_turns.ts";
 import type { RequestRecord, UsageSink } from "../usage/record.ts";
 import { allTargetsFailedError } from "./all_failed.ts";
 import { answerStream } from "./answer_stream.ts";
@@ -56,6 +57,8 @@ export interface Gateway {
   stopSignal?: AbortSignal;
   /** How provider calls reach the network (`fetch` when absent). */
   upstream?: SendUpstream;
+  /** Lets a stream's first bytes out before more work; streams do not wait when absent. */
+  turns?: EventLoopTurns;
 }
 
 export interface GenerationInput {
@@ -140,7 +143,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
     record.alias = resolution.alias;
     candidates = resolution.candidates;
   } catch (error) {
-    if (input.signal.aborted) return clientGone(complete);
+    if (input.signal.aborted) return clientGone(complete, headers);
     return fail(asGatewayError(error));
   }
 
@@ -208,7 +211,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       }
       call = outcome.call;
     } catch (error) {
-      if (error instanceof ClientAbortedError) return clientGone(complete);
+      if (error instanceof ClientAbortedError) return clientGone(complete, headers);
       if (error instanceof GatewayStoppingError) return fail(stoppingError());
       if (error instanceof GatewayError) return fail(error);
       throw error;
@@ -263,7 +266,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
     if (!unified.stream) {
       const answered = await answerWhole(attempt, unified, encodeContext, record, headers);
       if ("failure" in answered) {
-        if (input.signal.aborted) return clientGone(complete);
+        if (input.signal.aborted) return clientGone(complete, headers);
         if (gw.stopSignal?.aborted) return fail(stoppingError());
         failed(answered.failure);
         continue;
@@ -279,7 +282,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       first = await call.read();
     } catch (error) {
       call.abort();
-      if (input.signal.aborted) return clientGone(complete);
+      if (input.signal.aborted) return clientGone(complete, headers);
       if (error instanceof GatewayStoppingError) return fail(stoppingError());
       failed(streamFailure(error));
       continue;
@@ -310,9 +313,9 @@ function upstreamHeaders(
   return { ...headers, ...provider.headers };
 }
 
-function clientGone(complete: Complete): Response {
+function clientGone(complete: Complete, headers: Record<string, string>): Response {
   complete(CLIENT_CLOSED, { kind: "client_aborted", message: "client disconnected" });
-  return new Response(null, { status: CLIENT_CLOSED });
+  return new Response(null, { status: CLIENT_CLOSED, headers });
 }
 
 /** About four bytes of JSON per prompt token: enough to rank targets by cost. */

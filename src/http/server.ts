@@ -21,6 +21,7 @@ import { KeyRing, presentedSecret } from "./auth.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { Router } from "./router.ts";
 import { createUpstreamTransport } from "../upstream/transport.ts";
+import { EventLoopTurns } from "./event_loop_turns.ts";
 
 export const VERSION: string = denoJson.version;
 
@@ -71,6 +72,7 @@ export async function startServer(
     stats: options.stats ?? observability.stats,
     stopSignal: stopping.signal,
     upstream: transport.send,
+    turns: new EventLoopTurns(),
   };
   const router = buildRouter(gateway, observability);
   const startedAt = Date.now();
@@ -115,7 +117,10 @@ export async function startServer(
     admin.close();
     return stopped ??= drain(server, stopping, config.server.shutdownGraceMs).then(() =>
       cooldowns?.flush()
-    ).then(() => transport.close()).then(() => observability.close());
+    ).then(() => {
+      transport.close();
+      gateway.turns?.close();
+    }).then(() => observability.close());
   };
   const addr = await listened;
   return { addr, shutdown, finished: server.finished };
@@ -140,6 +145,8 @@ async function drain(
 
 interface RequestContext {
   requestId: string;
+  /** The handler put `x-request-id` on its response: no need to set it on a built response. */
+  responseHasRequestId?: boolean;
   startedAt: number;
   clientIp?: string;
   serverStartedAt: number;
@@ -156,6 +163,7 @@ async function route(
   if (match.kind === "found") {
     try {
       response = await match.handler(request, url, match.params, context);
+      if (context.responseHasRequestId === true) return response;
     } catch (error) {
       console.error("plexus: unhandled error:", error instanceof Error ? error.message : error);
       response = errorResponse(
@@ -206,8 +214,10 @@ const GEMINI_METHOD =
 function buildRouter(gateway: Gateway, observability: Observability): Router<RequestContext> {
   const generation =
     (apiIn: ApiName, inbound: (url: URL, params: Record<string, string>) => InboundContext) =>
-    (request: Request, url: URL, params: Record<string, string>, context: RequestContext) =>
-      observability.track(request, context, () =>
+    (request: Request, url: URL, params: Record<string, string>, context: RequestContext) => {
+      // Every answer of handleGeneration carries the id already.
+      context.responseHasRequestId = true;
+      return observability.track(request, context, () =>
         handleGeneration({
           request,
           url,
@@ -219,6 +229,7 @@ function buildRouter(gateway: Gateway, observability: Observability): Router<Req
           clientIp: context.clientIp,
           signal: request.signal,
         }, gateway));
+    };
 
   return new Router<RequestContext>()
     .on("GET", "/metrics", (request, url) => observability.metricsResponse(request, url))
