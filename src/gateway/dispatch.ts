@@ -30,7 +30,7 @@ import {
   retryAfterFromHeaders,
 } from "../upstream/failure.ts";
 import type { SendUpstream } from "../upstream/types.ts";
-import type { EventLoopTurns } from "../http/event_loop_turns.ts";
+import type { Turns } from "../http/event_loop_turns.ts";
 import type { RequestRecord, UsageSink } from "../usage/record.ts";
 import { allTargetsFailedError } from "./all_failed.ts";
 import { answerStream } from "./answer_stream.ts";
@@ -58,7 +58,7 @@ export interface Gateway {
   /** How provider calls reach the network (`fetch` when absent). */
   upstream?: SendUpstream;
   /** Lets a stream's first bytes out before more work; streams do not wait when absent. */
-  turns?: EventLoopTurns;
+  turns?: Turns;
 }
 
 export interface GenerationInput {
@@ -272,7 +272,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
         continue;
       }
       gw.health.reportSuccess(candidate.provider, candidate.model, Date.now());
-      complete(200);
+      afterResponseSent(gw, () => complete(200));
       return answered.response;
     }
     // Nothing has gone to the client yet: a stream that breaks before its first chunk can
@@ -311,6 +311,17 @@ function upstreamHeaders(
     }
   }
   return { ...headers, ...provider.headers };
+}
+
+/**
+ * Runs bookkeeping once the runtime has had a turn to send the response: the usage record is
+ * not worth a later first byte.
+ */
+function afterResponseSent(gw: Gateway, work: () => void): void {
+  if (gw.turns === undefined) return work();
+  gw.turns.next().then(work).catch((error) => {
+    console.error("plexus: bookkeeping failed:", error instanceof Error ? error.message : error);
+  });
 }
 
 function clientGone(complete: Complete, headers: Record<string, string>): Response {

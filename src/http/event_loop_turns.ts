@@ -7,7 +7,13 @@
  * next millisecond tick. A message through a `MessageChannel` arrives by an async op, after the
  * runtime has polled its sockets: about 2 microseconds a turn, measured.
  */
-export class EventLoopTurns {
+/** Something that resolves once the runtime has had a turn; tests hold or count turns. */
+export interface Turns {
+  next(): Promise<void>;
+  close(): void;
+}
+
+export class EventLoopTurns implements Turns {
   #channel: MessageChannel | undefined;
   #waiting: Array<() => void> = [];
   #closed = false;

@@ -7,6 +7,7 @@ import { CODECS } from "../../src/codecs/registry.ts";
 import type { ApiName } from "../../src/codecs/unified.ts";
 import { answerStream } from "../../src/gateway/answer_stream.ts";
 import type { Gateway } from "../../src/gateway/dispatch.ts";
+import type { Turns } from "../../src/http/event_loop_turns.ts";
 import { KeyRing } from "../../src/http/auth.ts";
 import { ALWAYS_HEALTHY } from "../../src/routing/health.ts";
 import { OpenCall } from "../../src/upstream/call.ts";
@@ -31,7 +32,7 @@ function upstreamReads(reads: string[]): UpstreamResponse {
 }
 
 /** Counts the turns a stream waits for, and lets each one pass at once. */
-class CountedTurns {
+class CountedTurns implements Turns {
   count = 0;
   next(): Promise<void> {
     this.count++;
@@ -71,7 +72,7 @@ async function stream(
     keys: new KeyRing([]),
     health: ALWAYS_HEALTHY,
     usage: DISCARD_USAGE,
-    turns: turns as unknown as Gateway["turns"],
+    turns: turns,
   };
   const inCodec = CODECS[client];
   const outCodec = CODECS[provider];
