@@ -27,27 +27,41 @@ export class Deadline {
   }
 }
 
+/** A runtime timer: cleared, or kept armed without holding the process open. */
+export interface TimerHandle {
+  clear(): void;
+  /** Keeps the process alive until it fires (the default). */
+  ref(): void;
+  /** Lets the process exit (and a test end) while it is still armed. */
+  unref(): void;
+}
+
 /** The clock and the runtime timer the queue runs on; tests count the timers it arms. */
 export interface Clock {
   now(): number;
-  /** Arms a timer; the returned function disarms it. */
-  setTimer(run: () => void, ms: number): () => void;
+  setTimer(run: () => void, ms: number): TimerHandle;
 }
 
 const RUNTIME_CLOCK: Clock = {
   now: () => performance.now(),
   setTimer: (run, ms) => {
     const timer = setTimeout(run, ms);
-    return () => clearTimeout(timer);
+    return {
+      clear: () => clearTimeout(timer),
+      ref: () => timer.ref(),
+      unref: () => timer.unref(),
+    };
   },
 };
 
 export class DeadlineQueue {
   readonly #heap: Deadline[] = [];
   readonly #clock: Clock;
-  #disarmTimer: (() => void) | undefined;
+  #timer: TimerHandle | undefined;
   /** When the armed timer fires; Infinity when none is armed. */
   #timerDue = Infinity;
+  /** Whether the armed timer holds the process open: only while deadlines wait. */
+  #timerHeld = false;
 
   constructor(clock: Clock = RUNTIME_CLOCK) {
     this.#clock = clock;
@@ -65,6 +79,7 @@ export class DeadlineQueue {
     this.#heap.push(deadline);
     this.#siftUp(deadline.index);
     if (deadline.due < this.#timerDue) this.#arm();
+    else this.#hold();
     return deadline;
   }
 
@@ -79,14 +94,19 @@ export class DeadlineQueue {
       this.#siftDown(index);
       this.#siftUp(last.index);
     }
-    // An armed timer with nothing left to run must not keep the process alive. Otherwise it
-    // stays: firing early for a cancelled deadline costs one check.
-    if (this.#heap.length === 0) this.#disarm();
+    // The timer stays armed: firing early for a cancelled deadline costs one check, less than
+    // clearing and re-arming it for every call when calls come one at a time. With nothing left
+    // to run it must not keep the process alive, though.
+    if (this.#heap.length === 0 && this.#timerHeld) {
+      this.#timerHeld = false;
+      this.#timer?.unref();
+    }
   }
 
   #fire(): void {
-    this.#disarmTimer = undefined;
+    this.#timer = undefined;
     this.#timerDue = Infinity;
+    this.#timerHeld = false;
     const now = this.#clock.now();
     const due: Deadline[] = [];
     while (this.#heap.length > 0 && this.#heap[0].due <= now) {
@@ -100,17 +120,18 @@ export class DeadlineQueue {
   }
 
   #arm(): void {
-    this.#disarm();
+    this.#timer?.clear();
     const due = this.#heap[0].due;
     const wait = Math.min(MAX_TIMER_MS, Math.max(0, Math.ceil(due - this.#clock.now())));
     this.#timerDue = due;
-    this.#disarmTimer = this.#clock.setTimer(() => this.#fire(), wait);
+    this.#timer = this.#clock.setTimer(() => this.#fire(), wait);
+    this.#timerHeld = true;
   }
 
-  #disarm(): void {
-    this.#disarmTimer?.();
-    this.#disarmTimer = undefined;
-    this.#timerDue = Infinity;
+  #hold(): void {
+    if (this.#timerHeld || this.#timer === undefined) return;
+    this.#timerHeld = true;
+    this.#timer.ref();
   }
 
   #siftUp(index: number): void {

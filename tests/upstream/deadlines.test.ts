@@ -1,26 +1,42 @@
 import assert from "node:assert/strict";
-import { type Clock, type Deadline, DeadlineQueue } from "../../src/upstream/deadlines.ts";
+import {
+  type Clock,
+  type Deadline,
+  DeadlineQueue,
+  type TimerHandle,
+} from "../../src/upstream/deadlines.ts";
 
-/** A clock moved by hand, whose one pending timer the test fires by advancing time. */
+/** A clock moved by hand, whose pending timers the test fires by advancing time. */
 class ManualClock implements Clock {
   time = 0;
   armed = 0;
   #nextId = 1;
-  #timers = new Map<number, { at: number; run: () => void }>();
+  #timers = new Map<number, { at: number; run: () => void; held: boolean }>();
 
   now(): number {
     return this.time;
   }
 
-  setTimer(run: () => void, ms: number): () => void {
+  setTimer(run: () => void, ms: number): TimerHandle {
     this.armed++;
     const id = this.#nextId++;
-    this.#timers.set(id, { at: this.time + ms, run });
-    return () => this.#timers.delete(id);
+    const timer = { at: this.time + ms, run, held: true };
+    this.#timers.set(id, timer);
+    return {
+      clear: () => this.#timers.delete(id),
+      ref: () => (timer.held = true),
+      unref: () => (timer.held = false),
+    };
   }
 
+  /** Timers armed and not yet fired or cleared. */
   get pending(): number {
     return this.#timers.size;
+  }
+
+  /** Pending timers that would keep the process alive. */
+  get held(): number {
+    return [...this.#timers.values()].filter((timer) => timer.held).length;
   }
 
   /** Moves time forward, firing timers that come due in order. */
@@ -77,7 +93,22 @@ Deno.test("many deadlines with the same limit arm the runtime timer once", () =>
   assert.deepEqual(clock.armed, 1);
   for (const deadline of deadlines) deadline.cancel();
   assert.deepEqual(queue.size, 0);
-  assert.deepEqual(clock.pending, 0, "no timer is left armed once nothing waits");
+  assert.deepEqual(clock.held, 0, "no timer holds the process once nothing waits");
+});
+
+Deno.test("calls made one at a time reuse one armed timer instead of arming one each", () => {
+  const clock = new ManualClock();
+  const queue = new DeadlineQueue(clock);
+  for (let i = 0; i < 1000; i++) {
+    const deadline = queue.after(30_000, () => {});
+    assert.equal(clock.held, 1, "a waiting deadline holds the process");
+    deadline.cancel();
+    assert.equal(clock.held, 0);
+    clock.advance(1);
+  }
+  assert.equal(clock.armed, 1);
+  clock.advance(60_000);
+  assert.equal(clock.pending, 0, "the idle timer fired once and was not re-armed");
 });
 
 Deno.test("an earlier deadline re-arms the timer for itself", () => {
