@@ -15,6 +15,15 @@ import { mergeUsage } from "./usage_merge.ts";
  */
 const MAY_CARRY_USAGE_OR_END = /"usage[A-Za-z]*"\s*:\s*\{|"error"|fail|complete|finishReason/;
 
+/** The blank line that ends an SSE frame, in any of the three line-ending styles. */
+const FRAME_END = /\r\n\r\n|\n\n|\r\r/;
+
+/** Where the first SSE frame of `text` ends (after its blank line), or the end of the text. */
+function firstFrameEnd(text: string): number {
+  const match = FRAME_END.exec(text);
+  return match === null ? text.length : match.index + match[0].length;
+}
+
 const CONTENT_EVENTS = new Set<StreamEvent["type"]>([
   "text_delta",
   "reasoning_delta",
@@ -73,24 +82,32 @@ export function answerStream(
     }
     return out;
   };
-  /**
-   * Upstream frames translated before the first bytes went out stop at the first frame with
-   * output: the rest wait in `heldFrames` until the runtime has sent those bytes.
-   */
-  let heldFrames: SseEvent[] | undefined;
   const decodeFrames = (frames: SseEvent[]): string => {
     let out = "";
-    for (let i = 0; i < frames.length; i++) {
-      out += translate(decoder.push(frames[i]));
+    for (const sse of frames) {
+      out += translate(decoder.push(sse));
       if (encoder?.endOfFrame !== undefined) out += encoder.endOfFrame();
-      if (!sentFirst && out !== "" && i + 1 < frames.length) {
-        heldFrames = frames.slice(i + 1);
-        break;
-      }
     }
     return out;
   };
-
+  /**
+   * Until the first bytes went out, upstream text is parsed and translated one frame at a time
+   * and stops at the first frame with output: the rest waits in `heldText` until the runtime has
+   * sent those bytes. (The parser takes text split anywhere, so any cut is safe.)
+   */
+  let heldText = "";
+  const decodeText = (text: string): string => {
+    if (sentFirst) return decodeFrames(parser.push(text));
+    let out = "";
+    let rest = text;
+    while (rest !== "" && out === "") {
+      const cut = firstFrameEnd(rest);
+      out += decodeFrames(parser.push(rest.slice(0, cut)));
+      rest = rest.slice(cut);
+    }
+    heldText = rest;
+    return out;
+  };
   /** Pass-through: the decoder only observes (usage, first token, errors); bytes go as they came. */
   const tap = (sse: SseEvent): void => {
     if (record.ttftMs !== undefined && !MAY_CARRY_USAGE_OR_END.test(sse.data)) return;
@@ -111,10 +128,10 @@ export function answerStream(
   /** Catches up on what was held back for the first bytes, before the record is settled. */
   const observeHeld = (): void => {
     tapUntapped();
-    const held = heldFrames;
-    heldFrames = undefined;
+    const held = heldText;
+    heldText = "";
     try {
-      for (const sse of held ?? []) translate(decoder.push(sse));
+      for (const sse of parser.push(held)) translate(decoder.push(sse));
     } catch {
       // The client is gone; only bookkeeping of frames it never saw is lost.
     }
@@ -152,10 +169,10 @@ export function answerStream(
           await gw.turns?.next();
         }
         tapUntapped();
-        if (heldFrames !== undefined) {
-          const held = heldFrames;
-          heldFrames = undefined;
-          const out = decodeFrames(held);
+        if (heldText !== "") {
+          const held = heldText;
+          heldText = "";
+          const out = decodeFrames(parser.push(held));
           if (out !== "") {
             controller.enqueue(textEncoder.encode(out));
             return;
@@ -197,7 +214,7 @@ export function answerStream(
             sentFirst = true;
             return;
           }
-          const out = decodeFrames(parser.push(textDecoder.decode(chunk, { stream: true })));
+          const out = decodeText(textDecoder.decode(chunk, { stream: true }));
           if (out !== "") {
             controller.enqueue(textEncoder.encode(out));
             sentFirst = true;

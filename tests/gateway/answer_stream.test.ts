@@ -163,3 +163,11 @@ Deno.test("a client that leaves after the first bytes of a burst still gets its 
   assert.equal(translated.record.status, 499);
   assert.ok((translated.record.usage?.inputTokens ?? 0) > 0, "input tokens of message_start");
 });
+
+Deno.test("a burst with CRLF line endings is cut after its first frame too", async () => {
+  const crlf = CHAT_FRAMES.map((frame) => frame.replaceAll("\n", "\r\n"));
+  const burst = await stream("messages", "chat", [crlf.join("")]);
+  const paced = await stream("messages", "chat", CHAT_FRAMES);
+  assert.ok(!burst.chunks[0].includes("content_block_delta"), "no later frame rode along");
+  assert.equal(burst.chunks.join(""), paced.chunks.join(""));
+});
