@@ -42,6 +42,8 @@ interface Settings {
   profile: boolean;
   /** Extra V8 flags for the gateway (`BENCH_V8_FLAGS`), to try GC settings without editing src. */
   v8Flags?: string;
+  /** Deno flags for the gateway's `deno run` (`BENCH_DENO_FLAGS`, space-separated). */
+  denoFlags: string[];
 }
 
 function envNumber(name: string, fallback: number): number {
@@ -63,6 +65,7 @@ function settingsFromEnv(): Settings {
     soakAborts: envNumber("BENCH_SOAK_ABORTS", 10_000),
     profile: Deno.env.get("BENCH_PROFILE") === "1",
     v8Flags: Deno.env.get("BENCH_V8_FLAGS") || undefined,
+    denoFlags: (Deno.env.get("BENCH_DENO_FLAGS") ?? "").split(" ").filter((flag) => flag !== ""),
   };
 }
 
@@ -194,6 +197,7 @@ async function startHarness(s: Settings, workDir: string): Promise<Harness> {
   const gateway = start(deno, [
     "run",
     "-A",
+    ...s.denoFlags,
     ...v8,
     `${ROOT}main.ts`,
     "serve",

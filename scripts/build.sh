@@ -11,7 +11,7 @@ if [ -n "${DENORT_BIN:-}" ] && [ ! -x "$DENORT_BIN" ]; then
 fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if "$DENO" compile -A ${V8_FLAGS:+--v8-flags="$V8_FLAGS"} --output dist/plexus main.ts >"$log" 2>&1; then
+if "$DENO" compile -A ${RUN_FLAGS:-} ${V8_FLAGS:+--v8-flags="$V8_FLAGS"} --output dist/plexus main.ts >"$log" 2>&1; then
   echo "built dist/plexus"
 elif [ -n "${DENORT_BIN:-}" ] || ! grep -q "base binary\|denort" "$log"; then
   cat "$log" >&2

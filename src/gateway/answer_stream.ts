@@ -82,9 +82,9 @@ export function answerStream(
     }
     return out;
   };
-  const decodeFrames = (frames: SseEvent[]): string => {
+  const decodeFrames = (events: SseEvent[]): string => {
     let out = "";
-    for (const sse of frames) {
+    for (const sse of events) {
       out += translate(decoder.push(sse));
       if (encoder?.endOfFrame !== undefined) out += encoder.endOfFrame();
     }
