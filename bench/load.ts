@@ -112,29 +112,42 @@ async function runAutocannon(run: LoadRun): Promise<WrkSummary> {
   };
 }
 
+/** Where a time-to-first-byte probe sends its requests. */
+export interface TtfbTarget {
+  url: string;
+  body: string;
+  headers: Record<string, string>;
+}
+
 /**
- * Median time from sending a request to its first body byte, one request at a time, in ms.
- * Checks every answer: a non-2xx status throws rather than being timed.
+ * Median time from sending a request to its first body byte, one request at a time, in ms, per
+ * target. The targets take turns, so a gateway and its direct baseline share the same moments of
+ * a noisy machine. Checks every answer: a non-2xx status throws rather than being timed.
  */
 export async function medianTtfbMs(
-  url: string,
-  body: string,
-  headers: Record<string, string>,
+  targets: readonly TtfbTarget[],
   count: number,
-): Promise<number | undefined> {
-  const samples: number[] = [];
+): Promise<Array<number | undefined>> {
+  const samples: number[][] = targets.map(() => []);
   const warmUp = Math.min(20, count);
   for (let i = 0; i < warmUp + count; i++) {
-    const started = performance.now();
-    const response = await fetch(url, { method: "POST", headers, body });
-    const reader = response.body?.getReader();
-    const first = await reader?.read();
-    const elapsed = performance.now() - started;
-    while (reader !== undefined && !(await reader.read()).done) {
-      // Drain so the connection is reused.
+    for (let t = 0; t < targets.length; t++) {
+      const elapsed = await firstByteMs(targets[t]);
+      if (i >= warmUp) samples[t].push(elapsed);
     }
-    if (!response.ok) throw new Error(`${url} answered ${response.status} during the ttfb loop`);
-    if (first !== undefined && i >= warmUp) samples.push(elapsed);
   }
-  return percentile(samples, 50);
+  return samples.map((taken) => percentile(taken, 50));
+}
+
+async function firstByteMs({ url, body, headers }: TtfbTarget): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { method: "POST", headers, body });
+  const reader = response.body?.getReader();
+  await reader?.read();
+  const elapsed = performance.now() - started;
+  while (reader !== undefined && !(await reader.read()).done) {
+    // Drain so the connection is reused.
+  }
+  if (!response.ok) throw new Error(`${url} answered ${response.status} during the ttfb loop`);
+  return elapsed;
 }

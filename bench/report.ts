@@ -59,6 +59,8 @@ export interface ScenarioResult {
   addedP50Ms?: number;
   addedP99Ms?: number;
   ttfbMs?: number;
+  /** The direct baseline's ttfb, probed in turn with this row's (gateway rows). */
+  pairedDirectTtfbMs?: number;
   addedTtfbMs?: number;
   cpuUsPerRequest?: number;
   peakRssMb?: number;
@@ -68,13 +70,14 @@ export interface ScenarioResult {
 
 /** Fills the "added" columns of a gateway row from the direct row it is compared with. */
 export function withBaseline(row: ScenarioResult, baseline: ScenarioResult): ScenarioResult {
+  const directTtfbMs = row.pairedDirectTtfbMs ?? baseline.ttfbMs;
   return {
     ...row,
     addedP50Ms: row.p50Ms - baseline.p50Ms,
     addedP99Ms: row.p99Ms - baseline.p99Ms,
-    addedTtfbMs: row.ttfbMs === undefined || baseline.ttfbMs === undefined
+    addedTtfbMs: row.ttfbMs === undefined || directTtfbMs === undefined
       ? undefined
-      : row.ttfbMs - baseline.ttfbMs,
+      : row.ttfbMs - directTtfbMs,
   };
 }
 

@@ -3,7 +3,7 @@
  * separate cores when `taskset` exists), drives every scenario with a real load generator, and
  * prints one table; the run is saved as JSON under `bench/results/`. See bench/README.md.
  */
-import { chooseLoadTool, type LoadTool, medianTtfbMs, runLoad } from "./load.ts";
+import { chooseLoadTool, type LoadTool, medianTtfbMs, runLoad, type TtfbTarget } from "./load.ts";
 import {
   clockTicksPerSecond,
   cpuMicrosPerRequest,
@@ -22,6 +22,7 @@ import {
   PATHS,
   requestBody,
   type Scenario,
+  UPSTREAM_MODEL,
 } from "./scenarios.ts";
 import { runSoak, type SoakResult } from "./soak.ts";
 import { profileSummary } from "./profile.ts";
@@ -131,7 +132,19 @@ async function measure(harness: Harness, scenario: Scenario, s: Settings) {
   const ticksAfter = readCpuTicks(measured.pid);
   const memory = readMemory(measured.pid);
   const { connections } = await upstreamStats(harness, "_stats");
-  const ttfbMs = s.ttfbCount > 0 ? await medianTtfbMs(url, body, headers, s.ttfbCount) : undefined;
+  // A gateway row's baseline is probed in turn with it: the direct row's own probe ran minutes
+  // earlier, and this machine's noise moves medians by more than the gateway adds.
+  const targets: TtfbTarget[] = [{ url, body, headers }];
+  if (!scenario.direct) {
+    targets.push({
+      url: `${harness.upstreamUrl}${PATHS[scenario.apiOut]}`,
+      body: requestBody(scenario.apiOut, UPSTREAM_MODEL, scenario.stream),
+      headers: { "content-type": "application/json", "anthropic-version": "2023-06-01" },
+    });
+  }
+  const [ttfbMs, pairedDirectTtfbMs] = s.ttfbCount > 0
+    ? await medianTtfbMs(targets, s.ttfbCount)
+    : [];
 
   const result: ScenarioResult = {
     name: scenario.name,
@@ -141,6 +154,7 @@ async function measure(harness: Harness, scenario: Scenario, s: Settings) {
     p50Ms: summary.p50Us / 1000,
     p99Ms: summary.p99Us / 1000,
     ttfbMs,
+    pairedDirectTtfbMs,
     cpuUsPerRequest: cpuMicrosPerRequest(
       ticksBefore,
       ticksAfter,

@@ -49,6 +49,12 @@ Deno.test("added latency is the gateway row minus its direct baseline", () => {
   assert.equal(withBaseline(row("x"), direct).addedTtfbMs, undefined, "no ttfb, no delta");
 });
 
+Deno.test("added ttfb uses the direct probe taken in turn with the gateway's when there is one", () => {
+  const direct = row("direct chat", { direct: true, ttfbMs: 0.2 });
+  const gateway = row("messages→chat", { ttfbMs: 0.55, pairedDirectTtfbMs: 0.3 });
+  assert.ok(Math.abs((withBaseline(gateway, direct).addedTtfbMs ?? NaN) - 0.25) < 1e-9);
+});
+
 Deno.test("the table has one aligned line per scenario with dashes for missing values", () => {
   const table = formatTable([
     row("direct chat", { direct: true, rps: 20000.4, p50Ms: 0.5 }),
