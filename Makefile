@@ -15,7 +15,7 @@ V8_FLAGS     ?= --max-semi-space-size=4,--heap-growing-percent=25,--no-concurren
 # thread); a server compiles its modules once at start, ~30 ms slower without it.
 RUN_FLAGS    ?= --no-code-cache
 
-.PHONY: setup run test check fmt lint bench build clean
+.PHONY: setup run test check fmt lint bench bench-ttfb build clean
 
 setup: $(DENO)
 
@@ -47,6 +47,11 @@ test: setup
 bench: setup
 	BENCH_V8_FLAGS="$${BENCH_V8_FLAGS-$(V8_FLAGS)}" BENCH_DENO_FLAGS="$${BENCH_DENO_FLAGS-$(RUN_FLAGS)}" \
 		$(DENO) run -A bench/run.ts
+
+# Time to first byte of the gateway next to a bare Deno proxy (the runtime's floor), probed in turn.
+bench-ttfb: setup
+	BENCH_V8_FLAGS="$${BENCH_V8_FLAGS-$(V8_FLAGS)}" BENCH_DENO_FLAGS="$${BENCH_DENO_FLAGS-$(RUN_FLAGS)}" \
+		$(DENO) run -A bench/ttfb_floor.ts
 
 # deno compile downloads a runtime image (denort); DENORT_BIN points at a local copy for offline builds.
 build: setup
