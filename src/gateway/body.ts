@@ -1,5 +1,6 @@
 /** Reads a JSON request body within the size limit. */
 import { GatewayError, invalidRequest } from "../codecs/unified.ts";
+import { concatBytes } from "../http/bytes.ts";
 
 function tooLarge(maxBytes: number): GatewayError {
   return new GatewayError(
@@ -29,7 +30,7 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     }
     chunks.push(value);
   }
-  const bytes = chunks.length === 1 ? chunks[0] : concat(chunks, size);
+  const bytes = chunks.length === 1 ? chunks[0] : concatBytes(chunks);
   return parseJsonObject(new TextDecoder().decode(bytes));
 }
 
@@ -46,14 +47,4 @@ function parseJsonObject(text: string): unknown {
     throw invalidRequest("Request body must be a JSON object.");
   }
   return body;
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }

@@ -9,6 +9,7 @@
  */
 import type { Http1Connection, Origin } from "./connection.ts";
 import { BodyDecoder } from "./body_decoder.ts";
+import { concatBytes } from "../../http/bytes.ts";
 import {
   headEnd,
   MalformedResponseError,
@@ -266,7 +267,7 @@ export class Http1Response implements UpstreamResponse {
             pieces,
           );
           // Copied before the connection can go back to the pool and its buffer be reused.
-          const chunk = pieces.length > 0 ? joined(pieces) : undefined;
+          const chunk = pieces.length > 0 ? concatBytes(pieces) : undefined;
           if (this.#decoder.done) this.#release(true);
           if (chunk !== undefined) return chunk;
           continue;
@@ -288,7 +289,7 @@ export class Http1Response implements UpstreamResponse {
     for (let chunk = await this.read(); chunk !== undefined; chunk = await this.read()) {
       pieces.push(chunk);
     }
-    return decoder.decode(pieces.length === 1 ? pieces[0] : joined(pieces));
+    return decoder.decode(pieces.length === 1 ? pieces[0] : concatBytes(pieces));
   }
 
   cancel(): void {
@@ -331,20 +332,6 @@ async function readHead(connection: Http1Connection): Promise<ResponseHead> {
     // 100 Continue and 103 Early Hints come before the real answer.
     if (head.status >= 200) return head;
   }
-}
-
-function joined(pieces: Uint8Array[]): Uint8Array {
-  if (pieces.length === 1) return pieces[0].slice();
-  if (pieces.length === 0) return new Uint8Array(0);
-  let length = 0;
-  for (const piece of pieces) length += piece.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
 }
 
 function isConnectionError(error: unknown): boolean {

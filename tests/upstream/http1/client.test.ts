@@ -158,6 +158,13 @@ class RawServer {
   }
 
   /** The next connection the client opens (already accepted, or the next one to be). */
+  /** The next connection, once its request has arrived. */
+  async connectionWithRequest(): Promise<ServerConn> {
+    const conn = await this.connection();
+    await conn.readRequest();
+    return conn;
+  }
+
   connection(): Promise<ServerConn> {
     const queued = this.#queue.shift();
     if (queued !== undefined) return Promise.resolve(queued);
@@ -916,11 +923,7 @@ Deno.test("an already aborted signal rejects with AbortError without connecting"
 Deno.test("abort before the response head rejects with AbortError and closes the socket", async () => {
   await withServer(async (server, client) => {
     const controller = new AbortController();
-    const requestSeen = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
-      return conn;
-    })();
+    const requestSeen = server.connectionWithRequest();
     const pending = client.fetch(server.url("/slow"), init({}, controller.signal));
     const conn = await requestSeen;
     controller.abort();
@@ -934,11 +937,7 @@ Deno.test("abort before the response head rejects with AbortError and closes the
 Deno.test("abort with a reason rejects with that reason", async () => {
   await withServer(async (server, client) => {
     const controller = new AbortController();
-    const requestSeen = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
-      return conn;
-    })();
+    const requestSeen = server.connectionWithRequest();
     const pending = client.fetch(server.url("/"), init({}, controller.signal));
     const conn = await requestSeen;
     const reason = new Error("client went away");
