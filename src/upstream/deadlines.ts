@@ -6,6 +6,7 @@
  * CPU, on the path to its first byte. Here a deadline is an entry in a min-heap; the single timer
  * is armed for the earliest entry and re-armed only when an earlier one arrives or it fires. As
  * calls usually share their limits, a new deadline is rarely the earliest: most cost no timer.
+ * When the queue empties the timer stays armed, unreferenced, so calls one at a time reuse it.
  */
 
 /** `setTimeout` fires at once past this; a longer wait is re-armed when it fires. */
