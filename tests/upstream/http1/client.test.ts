@@ -435,8 +435,7 @@ Deno.test("an error status and its body come through as a response, not a reject
 Deno.test("a response head that arrives one byte per write is still read", async () => {
   await withServer(async (server, client) => {
     const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       for (const byte of encoder.encode(okText("split", "x-a: b\r\n"))) {
         await conn.write(Uint8Array.of(byte));
       }
@@ -453,8 +452,7 @@ Deno.test("a body much larger than the read buffer arrives intact", async () => 
     const big = new Uint8Array(300_000);
     for (let i = 0; i < big.length; i++) big[i] = (i * 7 + (i >> 8)) & 0xff;
     const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       await conn.write(`HTTP/1.1 200 OK\r\ncontent-length: ${big.length}\r\n\r\n`);
       for (let at = 0; at < big.length; at += 50_000) {
         await conn.write(big.subarray(at, at + 50_000));
@@ -479,22 +477,6 @@ Deno.test("a response head larger than the read buffer (but under 64 KiB) is rea
   });
 });
 
-Deno.test("a response head over 64 KiB is rejected as malformed", async () => {
-  await withServer(async (server, client) => {
-    const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
-      await conn.write(`HTTP/1.1 200 OK\r\nx-huge: ${"h".repeat(70_000)}`);
-      await conn.clientClosed();
-    })();
-    const error = await rejection(client.fetch(server.url("/"), init()), "huge head");
-    assert.ok(error instanceof MalformedResponseError, String(error));
-    assert.match((error as Error).message, /too large/);
-    await serving;
-    assert.equal(client.openConnections, 0);
-  });
-});
-
 Deno.test("a chunked SSE stream reaches the reader chunk by chunk, before the server sends the rest", async () => {
   await withServer(async (server, client) => {
     let firstSeen!: () => void;
@@ -506,8 +488,7 @@ Deno.test("a chunked SSE stream reaches the reader chunk by chunk, before the se
     ];
     const chunk = (text: string) => `${encoder.encode(text).length.toString(16)}\r\n${text}\r\n`;
     const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       await conn.write(
         "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n",
       );
@@ -544,8 +525,7 @@ Deno.test("a chunked SSE stream reaches the reader chunk by chunk, before the se
 Deno.test("a close-delimited body is read until the server closes, and the connection is not kept", async () => {
   await withServer(async (server, client) => {
     const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       await conn.write("HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\npart one, ");
       await delay(5);
       await conn.write("part two");
@@ -567,8 +547,7 @@ for (
   Deno.test(`a ${framing} body cut short by the server closing makes the body read fail`, async () => {
     await withServer(async (server, client) => {
       const serving = (async () => {
-        const conn = await server.connection();
-        await conn.readRequest();
+        const conn = await server.connectionWithRequest();
         await conn.write(head);
         conn.close();
       })();
@@ -611,8 +590,7 @@ Deno.test("100 Continue before the 200 is skipped", async () => {
 Deno.test("interim responses in separate writes (100, then 103 with headers) are skipped", async () => {
   await withServer(async (server, client) => {
     const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       await conn.write("HTTP/1.1 100 Continue\r\n\r\n");
       await delay(5);
       await conn.write("HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload\r\n\r\n");
@@ -627,34 +605,40 @@ Deno.test("interim responses in separate writes (100, then 103 with headers) are
   });
 });
 
-Deno.test("a malformed status line rejects with MalformedResponseError and drops the connection", async () => {
-  await withServer(async (server, client) => {
-    const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
-      await conn.write("HTTP/9 OK maybe\r\ncontent-length: 0\r\n\r\n");
-      await conn.clientClosed();
-    })();
-    const error = await rejection(client.fetch(server.url("/"), init()), "malformed status");
-    assert.ok(error instanceof MalformedResponseError, String(error));
-    assert.match((error as Error).message, /status line/);
-    await serving;
-    assert.equal(client.openConnections, 0);
-  });
-});
+const MALFORMED_ANSWERS: Array<{ what: string; answer: string; message: RegExp }> = [
+  {
+    what: "a response head over 64 KiB",
+    answer: `HTTP/1.1 200 OK\r\nx-huge: ${"h".repeat(70_000)}`,
+    message: /too large/,
+  },
+  {
+    what: "a malformed status line",
+    answer: "HTTP/9 OK maybe\r\ncontent-length: 0\r\n\r\n",
+    message: /status line/,
+  },
+  {
+    what: "a non-HTTP answer (no status line at all)",
+    answer: "SSH-2.0-OpenSSH_9.6\r\n\r\n",
+    message: /malformed upstream response/,
+  },
+];
 
-Deno.test("a non-HTTP answer (no status line at all) rejects", async () => {
-  await withServer(async (server, client) => {
-    const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
-      await conn.write("SSH-2.0-OpenSSH_9.6\r\n\r\n");
-      await conn.clientClosed();
-    })();
-    const error = await rejection(client.fetch(server.url("/"), init()), "not HTTP");
-    assert.ok(error instanceof MalformedResponseError, String(error));
-    await serving;
-  });
+Deno.test("a malformed answer rejects with MalformedResponseError and drops the connection", async (t) => {
+  for (const { what, answer, message } of MALFORMED_ANSWERS) {
+    await t.step(what, () =>
+      withServer(async (server, client) => {
+        const serving = (async () => {
+          const conn = await server.connectionWithRequest();
+          await conn.write(answer);
+          await conn.clientClosed();
+        })();
+        const error = await rejection(client.fetch(server.url("/"), init()), what);
+        assert.ok(error instanceof MalformedResponseError, String(error));
+        assert.match((error as Error).message, message);
+        await serving;
+        assert.equal(client.openConnections, 0);
+      }));
+  }
 });
 
 Deno.test({
@@ -665,8 +649,7 @@ Deno.test({
   fn: async () => {
     await withServer(async (server, client) => {
       const conn = (async () => {
-        const conn = await server.connection();
-        await conn.readRequest();
+        const conn = await server.connectionWithRequest();
         await conn.write("HTTP/1.1 600 Weird\r\ncontent-length: 2\r\n\r\nhi");
         return conn;
       })();
@@ -776,8 +759,7 @@ Deno.test("beyond maxIdlePerOrigin, released connections are closed", async () =
   await withServer(async (server, client) => {
     const release: (() => void)[] = [];
     const serve = async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       await new Promise<void>((resolve) => release.push(resolve));
       await conn.write(okText("x"));
       return conn;
@@ -858,8 +840,7 @@ Deno.test("a reused connection closed after the request but before any answer is
 Deno.test("a fresh connection closed before any answer rejects, without a retry", async () => {
   await withServer(async (server, client) => {
     const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       conn.close();
     })();
     const error = await rejection(client.fetch(server.url("/"), init()), "closed connection");
@@ -875,8 +856,7 @@ Deno.test("a fresh connection closed before any answer rejects, without a retry"
 Deno.test("a server that closes a fresh connection after part of the head rejects the same way", async () => {
   await withServer(async (server, client) => {
     const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       await conn.write("HTTP/1.1 200 OK\r\ncontent-le");
       conn.close();
     })();
@@ -972,8 +952,7 @@ Deno.test("abort in the middle of a streamed body makes the body read reject wit
   await withServer(async (server, client) => {
     const controller = new AbortController();
     const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       await conn.write(
         "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n" + "d\r\ndata: first\n\n\r\n",
       );
@@ -999,8 +978,7 @@ Deno.test("abort between body reads makes the next read reject with AbortError",
   await withServer(async (server, client) => {
     const controller = new AbortController();
     const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       await conn.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nfirst part");
       return conn;
     })();
@@ -1021,8 +999,7 @@ Deno.test("abort between body reads makes the next read reject with AbortError",
 Deno.test("cancelling the body closes the connection instead of pooling it", async () => {
   await withServer(async (server, client) => {
     const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       await conn.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nsome");
       return conn;
     })();
@@ -1053,8 +1030,7 @@ Deno.test("close() closes idle pooled connections: the server sees EOF and openC
 Deno.test("close() fails a body still being read", async () => {
   await withServer(async (server, client) => {
     const serving = (async () => {
-      const conn = await server.connection();
-      await conn.readRequest();
+      const conn = await server.connectionWithRequest();
       await conn.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nstart");
       return conn;
     })();
