@@ -713,28 +713,36 @@ Deno.test("after a connection: close response, the next request opens a new conn
   });
 });
 
-Deno.test("an HTTP/1.0 response without keep-alive is not reused", async () => {
-  await withServer(async (server, client) => {
-    const first = serveOn(server, ["HTTP/1.0 200 OK\r\ncontent-length: 3\r\n\r\none"]);
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "1")).text(), "one");
-    await first;
-    const second = serveOn(server, [okText("two")]);
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "2")).text(), "two");
-    await second;
-    assert.equal(server.accepts, 2);
-  });
-});
+const NOT_REUSABLE: Array<{ what: string; firstAnswer: string }> = [
+  {
+    what: "an HTTP/1.0 response without keep-alive",
+    firstAnswer: "HTTP/1.0 200 OK\r\ncontent-length: 3\r\n\r\none",
+  },
+  {
+    what: "a server Keep-Alive timeout of 1 s (no margin left)",
+    firstAnswer: okText("one", "keep-alive: timeout=1\r\n"),
+  },
+];
 
-Deno.test("a server Keep-Alive timeout of 1 s leaves no margin, so the connection is not reused", async () => {
-  await withServer(async (server, client) => {
-    const first = serveOn(server, [okText("one", "keep-alive: timeout=1\r\n")]);
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "1")).text(), "one");
-    await first;
-    const second = serveOn(server, [okText("two")]);
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "2")).text(), "two");
-    await second;
-    assert.equal(server.accepts, 2);
-  });
+Deno.test("a connection the server will not keep is not reused for the next request", async (t) => {
+  for (const { what, firstAnswer } of NOT_REUSABLE) {
+    await t.step(what, () =>
+      withServer(async (server, client) => {
+        const first = serveOn(server, [firstAnswer]);
+        assert.equal(
+          await (await within(client.fetch(server.url("/"), init()), "1")).text(),
+          "one",
+        );
+        await first;
+        const second = serveOn(server, [okText("two")]);
+        assert.equal(
+          await (await within(client.fetch(server.url("/"), init()), "2")).text(),
+          "two",
+        );
+        await second;
+        assert.equal(server.accepts, 2);
+      }));
+  }
 });
 
 Deno.test("an idle connection older than idleTimeoutMs is closed instead of reused", async () => {
