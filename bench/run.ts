@@ -11,13 +11,13 @@ import {
   readMemory,
   resetPeakRss,
 } from "./proc.ts";
-import { freePort, hasCommand, pinSelf, start, type Started, waitUntilUp } from "./processes.ts";
+import { hasCommand, pinSelf, type Started } from "./processes.ts";
+import { type Server, startBenchGateway, startFakeUpstream } from "./servers.ts";
 import { formatTable, type ScenarioResult, withBaseline } from "./report.ts";
 import {
   allScenarios,
   baselineOf,
   CLIENT_KEY,
-  gatewayConfig,
   modelFor,
   PATHS,
   requestBody,
@@ -190,44 +190,27 @@ async function startHarness(s: Settings, workDir: string): Promise<Harness> {
   const cores: Cores = pinning ? { load: 0, upstream: 0, gateway: 1 } : {};
   if (pinning) await pinSelf(0);
   const tool = await chooseLoadTool();
-  const deno = Deno.execPath();
 
-  const upstreamPort = freePort();
-  const upstream = start(
-    deno,
-    ["run", "-A", `${ROOT}bench/fake_upstream.ts`, String(upstreamPort)],
-    {
-      core: cores.upstream,
-    },
-  );
-  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-  await waitUntilUp(`${upstreamUrl}/_stats`, upstream);
-
-  const gatewayPort = freePort();
-  const configPath = `${workDir}/plexus-bench.yaml`;
-  await Deno.writeTextFile(configPath, gatewayConfig(gatewayPort, upstreamPort, `${workDir}/data`));
+  const upstream = await startFakeUpstream(cores.upstream);
   const v8Flags = [...(s.profile ? ["--prof"] : []), ...(s.v8Flags ? [s.v8Flags] : [])];
-  const v8 = v8Flags.length > 0 ? [`--v8-flags=${v8Flags.join(",")}`] : [];
-  const gateway = start(deno, [
-    "run",
-    "-A",
-    ...s.denoFlags,
-    ...v8,
-    `${ROOT}main.ts`,
-    "serve",
-    "--config",
-    configPath,
-  ], {
-    core: cores.gateway,
-    cwd: workDir,
-  });
-  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-  await waitUntilUp(`${gatewayUrl}/health`, gateway);
+  let gateway: Server;
+  try {
+    gateway = await startBenchGateway({
+      upstreamPort: upstream.port,
+      workDir,
+      core: cores.gateway,
+      denoFlags: s.denoFlags,
+      v8Flags,
+    });
+  } catch (error) {
+    await upstream.process.stop();
+    throw error;
+  }
   return {
-    upstream,
-    upstreamUrl,
-    gateway,
-    gatewayUrl,
+    upstream: upstream.process,
+    upstreamUrl: upstream.url,
+    gateway: gateway.process,
+    gatewayUrl: gateway.url,
     tool,
     cores,
     ticksPerSecond: await clockTicksPerSecond(),

@@ -4,18 +4,17 @@
  * of the machine. Pinned like the main bench: upstream and probe on core 0, proxies on core 1.
  */
 import { medianTtfbMs, type TtfbTarget } from "./load.ts";
-import { freePort, hasCommand, pinSelf, start, type Started, waitUntilUp } from "./processes.ts";
+import { hasCommand, pinSelf, type Started } from "./processes.ts";
 import {
   ALIAS,
   type BenchApi,
   CLIENT_KEY,
-  gatewayConfig,
   PATHS,
   requestBody,
   UPSTREAM_MODEL,
 } from "./scenarios.ts";
+import { startBareProxy, startBenchGateway, startFakeUpstream } from "./servers.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
 const HEADERS = { "content-type": "application/json", "anthropic-version": "2023-06-01" };
 
 function target(base: string, api: BenchApi, model: string, key?: string): TtfbTarget {
@@ -30,58 +29,23 @@ if (import.meta.main) {
   const count = Number(Deno.env.get("BENCH_TTFB_REQUESTS") || 500);
   const pin = await hasCommand("taskset") && navigator.hardwareConcurrency >= 2;
   if (pin) await pinSelf(0);
-  const deno = Deno.execPath();
   const workDir = await Deno.makeTempDir({ prefix: "plexus-ttfb-" });
   const started: Started[] = [];
   try {
-    const upstreamPort = freePort();
-    const upstream = start(deno, [
-      "run",
-      "-A",
-      `${ROOT}bench/fake_upstream.ts`,
-      String(upstreamPort),
-    ], {
-      core: pin ? 0 : undefined,
-    });
-    started.push(upstream);
-    const upstreamUrl = `http://127.0.0.1:${upstreamPort}`;
-    await waitUntilUp(`${upstreamUrl}/_stats`, upstream);
-
-    const barePort = freePort();
-    const bare = start(deno, [
-      "run",
-      "-A",
-      `${ROOT}bench/bare_proxy.ts`,
-      String(barePort),
-      upstreamUrl,
-    ], {
-      core: pin ? 1 : undefined,
-    });
-    started.push(bare);
-    const bareUrl = `http://127.0.0.1:${barePort}`;
-    await waitUntilUp(`${bareUrl}/`, bare);
-
-    const gatewayPort = freePort();
-    const configPath = `${workDir}/plexus.yaml`;
-    await Deno.writeTextFile(
-      configPath,
-      gatewayConfig(gatewayPort, upstreamPort, `${workDir}/data`),
-    );
-    const flags = (Deno.env.get("BENCH_DENO_FLAGS") ?? "").split(" ").filter((f) => f !== "");
+    const upstream = await startFakeUpstream(pin ? 0 : undefined);
+    started.push(upstream.process);
+    const bare = await startBareProxy(upstream.url, pin ? 1 : undefined);
+    started.push(bare.process);
     const v8 = Deno.env.get("BENCH_V8_FLAGS");
-    const gateway = start(deno, [
-      "run",
-      "-A",
-      ...flags,
-      ...(v8 ? [`--v8-flags=${v8}`] : []),
-      `${ROOT}main.ts`,
-      "serve",
-      "--config",
-      configPath,
-    ], { core: pin ? 1 : undefined, cwd: workDir });
-    started.push(gateway);
-    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    await waitUntilUp(`${gatewayUrl}/health`, gateway);
+    const gateway = await startBenchGateway({
+      upstreamPort: upstream.port,
+      workDir,
+      core: pin ? 1 : undefined,
+      denoFlags: (Deno.env.get("BENCH_DENO_FLAGS") ?? "").split(" ").filter((f) => f !== ""),
+      v8Flags: v8 ? [v8] : [],
+    });
+    started.push(gateway.process);
+    const [upstreamUrl, bareUrl, gatewayUrl] = [upstream.url, bare.url, gateway.url];
 
     const rows: Array<[string, TtfbTarget]> = [
       ["direct chat stream", target(upstreamUrl, "chat", UPSTREAM_MODEL)],
