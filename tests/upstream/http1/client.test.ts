@@ -911,31 +911,28 @@ Deno.test("an already aborted signal rejects with AbortError without connecting"
   });
 });
 
-Deno.test("abort before the response head rejects with AbortError and closes the socket", async () => {
-  await withServer(async (server, client) => {
-    const controller = new AbortController();
-    const requestSeen = server.connectionWithRequest();
-    const pending = client.fetch(server.url("/slow"), init({}, controller.signal));
-    const conn = await requestSeen;
-    controller.abort();
-    const error = await rejection(pending, "aborted fetch");
-    assert.equal((error as Error).name, "AbortError");
-    await conn.clientClosed();
-    assert.equal(client.openConnections, 0);
-  });
-});
-
-Deno.test("abort with a reason rejects with that reason", async () => {
-  await withServer(async (server, client) => {
-    const controller = new AbortController();
-    const requestSeen = server.connectionWithRequest();
-    const pending = client.fetch(server.url("/"), init({}, controller.signal));
-    const conn = await requestSeen;
-    const reason = new Error("client went away");
-    controller.abort(reason);
-    assert.equal(await rejection(pending, "aborted fetch"), reason);
-    await conn.clientClosed();
-  });
+Deno.test("abort before the response head rejects and closes the socket", async (t) => {
+  const reason = new Error("client went away");
+  for (
+    const { when, abortWith } of [
+      { when: "without a reason: AbortError", abortWith: undefined },
+      { when: "with a reason: that reason", abortWith: reason },
+    ]
+  ) {
+    await t.step(when, () =>
+      withServer(async (server, client) => {
+        const controller = new AbortController();
+        const requestSeen = server.connectionWithRequest();
+        const pending = client.fetch(server.url("/slow"), init({}, controller.signal));
+        const conn = await requestSeen;
+        controller.abort(abortWith);
+        const error = await rejection(pending, "aborted fetch");
+        if (abortWith === undefined) assert.equal((error as Error).name, "AbortError");
+        else assert.equal(error, abortWith);
+        await conn.clientClosed();
+        assert.equal(client.openConnections, 0);
+      }));
+  }
 });
 
 Deno.test("abort on a reused connection before the answer rejects with AbortError, without a retry", async () => {
