@@ -5,9 +5,9 @@ import type { StreamEvent, UnifiedResponse } from "../../src/codecs/unified.ts";
 
 export type WireApi = "chat" | "messages" | "responses" | "gemini";
 
-/** `/work/shared/fixtures/recorded/<api>/`, found from this file's place in the repo. */
+/** `tests/fixtures/recorded/<api>/`, found from this file's place in the repo. */
 export function fixtureDir(api: WireApi): URL {
-  return new URL(`../../../shared/fixtures/recorded/${api}/`, import.meta.url);
+  return new URL(`../fixtures/recorded/${api}/`, import.meta.url);
 }
 
 export function readFixture(api: WireApi, name: string): string {

@@ -1,7 +1,7 @@
 /**
- * Access to the recorded provider traffic in `/work/shared/fixtures/recorded/` and the wire
+ * Access to the recorded provider traffic in `tests/fixtures/recorded/` and the wire
  * framing that turns a `.chunks.txt` file back into the bytes the provider sent.
- * Framing rules: `/work/shared/fixtures/recorded/README.md`, "Turning a `.chunks.txt` file into
+ * Framing rules: `tests/fixtures/recorded/README.md`, "Turning a `.chunks.txt` file into
  * the bytes the API sends". Independent of `src/` on purpose: this is the reference side.
  */
 
@@ -11,7 +11,7 @@ export const WIRE_APIS: readonly WireApi[] = ["chat", "messages", "responses", "
 
 /** Absolute path of the recorded fixture directory, with a trailing slash. */
 export const FIXTURES_DIR: string = decodeURIComponent(
-  new URL("../../../shared/fixtures/recorded/", import.meta.url).pathname,
+  new URL("../fixtures/recorded/", import.meta.url).pathname,
 );
 
 export function readFixtureText(relPath: string): string {

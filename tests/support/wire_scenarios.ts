@@ -2,7 +2,7 @@
  * Hand-written wire bodies of the four provider APIs, built from one small scenario
  * description, so tests can script answers no recording covers (parallel tool calls, every stop
  * reason, cache writes). Shapes were checked against the recorded fixtures in
- * `/work/shared/fixtures/recorded/` and the providers' API references named on each builder.
+ * `tests/fixtures/recorded/` and the providers' API references named on each builder.
  * Independent of `src/` on purpose: this is the reference side.
  */
 import type { WireApi } from "./fixtures.ts";

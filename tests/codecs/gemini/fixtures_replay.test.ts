@@ -1,5 +1,5 @@
 /**
- * Replays every recorded Gemini response (`/work/shared/fixtures/recorded/gemini/`) through the
+ * Replays every recorded Gemini response (`tests/fixtures/recorded/gemini/`) through the
  * outbound decoders. Expected values were read from the fixture files by hand.
  */
 import assert from "node:assert/strict";

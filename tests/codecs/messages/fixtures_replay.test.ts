@@ -1,5 +1,5 @@
 /**
- * Replays every recorded Anthropic response in ../shared/fixtures/recorded/messages through the
+ * Replays every recorded Anthropic response in tests/fixtures/recorded/messages through the
  * codec. Expected values were read from the fixture files by hand.
  */
 import assert from "node:assert/strict";
