@@ -4,7 +4,6 @@
  * else, so an unauthenticated caller learns nothing about which paths exist.
  */
 import type { Config } from "../config/types.ts";
-import type { Router } from "../http/router.ts";
 import type { TargetHealth } from "../routing/health.ts";
 import { CooldownTracker } from "../state/cooldowns.ts";
 import { usageLine } from "../usage/log_line.ts";
@@ -184,8 +183,18 @@ export class AdminApi {
   }
 }
 
+/** The part of the server's router the admin API registers on (the router lives above admin). */
+export interface PatternRoutes {
+  onPattern(
+    method: string,
+    pattern: RegExp,
+    names: string[],
+    handler: (request: Request, url: URL) => Response | Promise<Response>,
+  ): unknown;
+}
+
 /** Hands every `/v0` request, whatever its method, to the admin API. */
-export function registerAdminRoutes<C>(router: Router<C>, admin: AdminApi): Router<C> {
+export function registerAdminRoutes<R extends PatternRoutes>(router: R, admin: AdminApi): R {
   for (const method of ADMIN_METHODS) {
     router.onPattern(method, ADMIN_PATH, [], (request, url) => admin.handle(request, url));
   }

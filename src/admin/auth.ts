@@ -3,7 +3,7 @@
  * `admin_key` as `Authorization: Bearer <admin_key>` or `x-api-key: <admin_key>`. Never in the
  * query string, where it would end up in proxies' logs.
  */
-import { constantTimeEqual } from "../http/auth.ts";
+import { constantTimeEqual } from "../auth/client_keys.ts";
 
 export type AdminAccess = "granted" | "denied" | "disabled";
 

@@ -3,7 +3,7 @@
  * is pulled: nothing is written faster than the client reads, the bus queue absorbs the rest.
  * Idle streams get a `: keep-alive` comment so proxies do not close them.
  */
-import { sseFrame } from "../http/sse.ts";
+import { sseFrame } from "../wire/sse.ts";
 import type { Subscription } from "./events.ts";
 
 export const KEEP_ALIVE_MS = 15_000;

@@ -10,12 +10,9 @@ import type {
   UnifiedRequest,
   UnifiedResponse,
 } from "./unified.ts";
+import type { SseEvent } from "../wire/sse.ts";
 
-/** One server-sent event as read off the wire. `event` is absent for data-only streams. */
-export interface SseEvent {
-  event?: string;
-  data: string;
-}
+export type { SseEvent };
 
 /** Turns an upstream's SSE events into unified events, incrementally. */
 export interface StreamDecoder {

@@ -1,11 +1,11 @@
 /** A streamed answer: translated or passed through chunk by chunk, never buffered. */
 import type { EncodeContext, SseEvent } from "../codecs/codec.ts";
 import type { StreamEvent, UnifiedRequest, Usage } from "../codecs/unified.ts";
-import { sseFrame, SseParser } from "../http/sse.ts";
+import { sseFrame, SseParser } from "../wire/sse.ts";
 import type { RequestRecord } from "../usage/record.ts";
 import { type Attempt, CLIENT_CLOSED, type Complete, streamFailure } from "./attempt.ts";
-import type { Gateway } from "./dispatch.ts";
-import { FrameBoundary } from "./sse_frames.ts";
+import type { Gateway } from "./gateway.ts";
+import { firstFrameEnd, FrameBoundary } from "../wire/sse_frames.ts";
 import { mergeUsage } from "./usage_merge.ts";
 
 /**
@@ -14,15 +14,6 @@ import { mergeUsage } from "./usage_merge.ts";
  * JSON.parse per frame it only forwards. (Chat chunks say `"usage":null` until the last one.)
  */
 const MAY_CARRY_USAGE_OR_END = /"usage[A-Za-z]*"\s*:\s*\{|"error"|fail|complete|finishReason/;
-
-/** The blank line that ends an SSE frame, in any of the three line-ending styles. */
-const FRAME_END = /\r\n\r\n|\n\n|\r\r/;
-
-/** Where the first SSE frame of `text` ends (after its blank line), or the end of the text. */
-function firstFrameEnd(text: string): number {
-  const match = FRAME_END.exec(text);
-  return match === null ? text.length : match.index + match[0].length;
-}
 
 const CONTENT_EVENTS = new Set<StreamEvent["type"]>([
   "text_delta",

@@ -1,6 +1,6 @@
 /** Reads a JSON request body within the size limit. */
 import { GatewayError, invalidRequest } from "../codecs/unified.ts";
-import { concatBytes } from "../http/bytes.ts";
+import { concatBytes } from "../wire/bytes.ts";
 
 function tooLarge(maxBytes: number): GatewayError {
   return new GatewayError(

@@ -9,12 +9,12 @@ import type { Codec } from "../codecs/codec.ts";
 import { CODECS } from "../codecs/registry.ts";
 import { type ApiName, GatewayError, invalidRequest } from "../codecs/unified.ts";
 import type { ProviderConfig } from "../config/types.ts";
-import { presentedSecret } from "../http/auth.ts";
+import { presentedSecret } from "../auth/client_keys.ts";
 import { resolveModel } from "../routing/resolve.ts";
 import { ClientAbortedError, openUpstream } from "../upstream/call.ts";
-import { asGatewayError, type Gateway } from "./dispatch.ts";
+import type { Gateway } from "./gateway.ts";
 import { readJsonBody } from "./body.ts";
-import { errorResponse, jsonResponse } from "./respond.ts";
+import { asGatewayError, errorResponse, jsonResponse } from "./respond.ts";
 
 const CHARS_PER_TOKEN = 4;
 

@@ -9,12 +9,9 @@
 import type { Codec, EncodeContext, InboundContext } from "../codecs/codec.ts";
 import { CODECS } from "../codecs/registry.ts";
 import { type ApiName, GatewayError, type UnifiedRequest } from "../codecs/unified.ts";
-import type { Config, ProviderConfig } from "../config/types.ts";
-import type { KeyRing } from "../http/auth.ts";
-import { presentedSecret } from "../http/auth.ts";
-import type { TargetHealth } from "../routing/health.ts";
+import type { ProviderConfig } from "../config/types.ts";
+import { presentedSecret } from "../auth/client_keys.ts";
 import { type Candidate, resolveModel } from "../routing/resolve.ts";
-import type { Random, SelectionStats } from "../routing/selectors.ts";
 import {
   ClientAbortedError,
   GatewayStoppingError,
@@ -29,9 +26,7 @@ import {
   redactSecrets,
   retryAfterFromHeaders,
 } from "../upstream/failure.ts";
-import type { SendUpstream } from "../upstream/types.ts";
-import type { Turns } from "../http/event_loop_turns.ts";
-import type { RequestRecord, UsageSink } from "../usage/record.ts";
+import type { RequestRecord } from "../usage/record.ts";
 import { allTargetsFailedError } from "./all_failed.ts";
 import { answerStream } from "./answer_stream.ts";
 import { answerWhole } from "./answer_whole.ts";
@@ -43,23 +38,8 @@ import {
   streamFailure,
 } from "./attempt.ts";
 import { readJsonBody } from "./body.ts";
-import { errorResponse } from "./respond.ts";
-
-/** Everything a request needs from the running server. */
-export interface Gateway {
-  config: Config;
-  keys: KeyRing;
-  health: TargetHealth;
-  usage: UsageSink;
-  stats?: SelectionStats;
-  random?: Random;
-  /** Aborts when shutdown stops waiting for in-flight requests: they end with an error. */
-  stopSignal?: AbortSignal;
-  /** How provider calls reach the network (`fetch` when absent). */
-  upstream?: SendUpstream;
-  /** Lets a stream's first bytes out before more work; streams do not wait when absent. */
-  turns?: Turns;
-}
+import type { Gateway } from "./gateway.ts";
+import { asGatewayError, errorResponse } from "./respond.ts";
 
 export interface GenerationInput {
   request: Request;
@@ -333,10 +313,4 @@ function clientGone(complete: Complete, headers: Record<string, string>): Respon
 function estimatedInputTokens(request: Request): number | undefined {
   const length = Number(request.headers.get("content-length"));
   return Number.isFinite(length) && length > 0 ? Math.ceil(length / 4) : undefined;
-}
-
-export function asGatewayError(error: unknown): GatewayError {
-  if (error instanceof GatewayError) return error;
-  console.error("plexus: unexpected error:", error instanceof Error ? error.message : error);
-  return new GatewayError("api_error", "Internal error in the gateway.");
 }

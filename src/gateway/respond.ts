@@ -34,3 +34,10 @@ export function errorResponse(
   if (error.retryAfter !== undefined) extra["retry-after"] = String(Math.ceil(error.retryAfter));
   return jsonResponse(codec.renderError(error), error.status, extra);
 }
+
+/** A thrown value as the error a client may see: unexpected ones are logged, never shown. */
+export function asGatewayError(error: unknown): GatewayError {
+  if (error instanceof GatewayError) return error;
+  console.error("plexus: unexpected error:", error instanceof Error ? error.message : error);
+  return new GatewayError("api_error", "Internal error in the gateway.");
+}

@@ -6,7 +6,8 @@ import type { Codec, InboundContext } from "../codecs/codec.ts";
 import { CODECS } from "../codecs/registry.ts";
 import { type ApiName, GatewayError } from "../codecs/unified.ts";
 import type { Config } from "../config/types.ts";
-import { type Gateway, handleGeneration } from "../gateway/dispatch.ts";
+import { handleGeneration } from "../gateway/dispatch.ts";
+import type { Gateway } from "../gateway/gateway.ts";
 import { COUNT_DIALECTS, countTokens } from "../gateway/count_tokens.ts";
 import { errorResponse, jsonResponse } from "../gateway/respond.ts";
 import { ALWAYS_HEALTHY, type TargetHealth } from "../routing/health.ts";
@@ -17,11 +18,11 @@ import { openPersistedCooldowns, type PersistedCooldowns } from "../state/persis
 import { Observability } from "../usage/observability.ts";
 import type { UsageSink } from "../usage/record.ts";
 import { fanOut } from "../usage/usage_log.ts";
-import { KeyRing, presentedSecret } from "./auth.ts";
+import { KeyRing, presentedSecret } from "../auth/client_keys.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { Router } from "./router.ts";
 import { createUpstreamTransport } from "../upstream/transport.ts";
-import { EventLoopTurns } from "./event_loop_turns.ts";
+import { EventLoopTurns } from "../wire/event_loop_turns.ts";
 
 export const VERSION: string = denoJson.version;
 

@@ -3,7 +3,7 @@
  * opt-in body log, Prometheus metrics and the rolling statistics the selectors read.
  */
 import type { Config } from "../config/types.ts";
-import { constantTimeEqual, presentedSecret } from "../http/auth.ts";
+import { constantTimeEqual, presentedSecret } from "../auth/client_keys.ts";
 import type { TargetHealth } from "../routing/health.ts";
 import { BodiesLog } from "./bodies_log.ts";
 import { GatewayMetrics } from "./metrics.ts";

@@ -1,5 +1,5 @@
 /** Helpers shared by every codec's tests: recorded fixtures, SSE framing, stream plumbing. */
-import { SseParser } from "../../src/http/sse.ts";
+import { SseParser } from "../../src/wire/sse.ts";
 import type { SseEvent, StreamDecoder } from "../../src/codecs/codec.ts";
 import type { StreamEvent, UnifiedResponse } from "../../src/codecs/unified.ts";
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { CODECS } from "../../src/codecs/registry.ts";
 import { API_NAMES, type ApiName, type Usage } from "../../src/codecs/unified.ts";
 import { mergeUsage } from "../../src/gateway/usage_merge.ts";
-import { SseParser } from "../../src/http/sse.ts";
+import { SseParser } from "../../src/wire/sse.ts";
 import { TEST_KEY, testConfig, UPSTREAM_BASE_PATH } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import {

@@ -1,8 +1,9 @@
 /** The usage record of a whole answer is written after the runtime had a turn to send it. */
 import assert from "node:assert/strict";
-import { type Gateway, handleGeneration } from "../../src/gateway/dispatch.ts";
-import type { Turns } from "../../src/http/event_loop_turns.ts";
-import { KeyRing } from "../../src/http/auth.ts";
+import { handleGeneration } from "../../src/gateway/dispatch.ts";
+import type { Gateway } from "../../src/gateway/gateway.ts";
+import type { Turns } from "../../src/wire/event_loop_turns.ts";
+import { KeyRing } from "../../src/auth/client_keys.ts";
 import { ALWAYS_HEALTHY } from "../../src/routing/health.ts";
 import type { RequestRecord } from "../../src/usage/record.ts";
 import { providerPerApi, TEST_KEY, testConfig } from "../support/config.ts";

@@ -1,5 +1,5 @@
 /**
- * A deliberately small SSE reader for tests, kept apart from `src/http/sse.ts` so the fake and
+ * A deliberately small SSE reader for tests, kept apart from `src/wire/sse.ts` so the fake and
  * its checks do not share code with what they check. Follows the HTML Living Standard
  * "Server-sent events" §9.2.6 for the subset providers use: `event` and `data` fields, lines
  * ending in LF, CRLF or CR, a blank line ending an event.

@@ -4,7 +4,7 @@
  * object) and `stream_options.include_usage` in chat/create.
  */
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
-import { sseFrame } from "../../http/sse.ts";
+import { sseFrame } from "../../wire/sse.ts";
 import { emptyUsage, type StreamEvent, type Usage } from "../unified.ts";
 import { openAiErrorType } from "../openai_errors.ts";
 import { finishReasonFor } from "./finish_reason.ts";

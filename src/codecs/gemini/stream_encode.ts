@@ -7,7 +7,7 @@
  */
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
 import { emptyUsage, type StopReason, type StreamEvent, type Usage } from "../unified.ts";
-import { sseFrame } from "../../http/sse.ts";
+import { sseFrame } from "../../wire/sse.ts";
 import { errorBody } from "./errors.ts";
 import { finishReasonToGemini } from "./finish_reason.ts";
 import { functionCallPart } from "./response_encode.ts";

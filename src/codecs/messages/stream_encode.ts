@@ -6,7 +6,7 @@
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
 import type { StopReason, StreamEvent, Usage } from "../unified.ts";
 import { emptyUsage } from "../unified.ts";
-import { sseFrame } from "../../http/sse.ts";
+import { sseFrame } from "../../wire/sse.ts";
 import { errorBody } from "./errors.ts";
 import { messageId } from "./ids.ts";
 import { stopReasonToWire } from "./stop_reason.ts";

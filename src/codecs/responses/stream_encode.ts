@@ -4,7 +4,7 @@
  * reasoning summary and function-call argument events, each with a `sequence_number`).
  */
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
-import { sseFrame } from "../../http/sse.ts";
+import { sseFrame } from "../../wire/sse.ts";
 import { emptyUsage, type StopReason, type StreamEvent, type Usage } from "../unified.ts";
 import { failedCodeForKind } from "./errors.ts";
 import { redactedCarrier, signatureCarrier } from "./reasoning_carrier.ts";

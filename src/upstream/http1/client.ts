@@ -9,7 +9,7 @@
  */
 import type { Http1Connection, Origin } from "./connection.ts";
 import { BodyDecoder } from "./body_decoder.ts";
-import { concatBytes } from "../../http/bytes.ts";
+import { concatBytes } from "../../wire/bytes.ts";
 import {
   headEnd,
   MalformedResponseError,

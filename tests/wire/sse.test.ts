@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { sseFrame, SseParser } from "../../src/http/sse.ts";
+import { sseFrame, SseParser } from "../../src/wire/sse.ts";
 
 Deno.test("an SSE frame split at every byte offset parses to the same events", () => {
   const wire = 'event: message_start\ndata: {"a":1}\n\n: comment\ndata: line1\ndata: line2\n\n';

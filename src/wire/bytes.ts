@@ -1,4 +1,4 @@
-/** Byte helpers shared by the request reader and the upstream client. */
+/** Byte helpers shared by the request reader, the upstream client and stream framing. */
 
 /** The pieces copied, in order, into one new array (a copy even for a single piece). */
 export function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
@@ -11,5 +11,13 @@ export function concatBytes(pieces: readonly Uint8Array[]): Uint8Array {
     out.set(piece, at);
     at += piece.length;
   }
+  return out;
+}
+
+/** `a` then `b` in one new array. */
+export function joinBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.byteLength + b.byteLength);
+  out.set(a, 0);
+  out.set(b, a.byteLength);
   return out;
 }

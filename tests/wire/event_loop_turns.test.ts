@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { EventLoopTurns } from "../../src/http/event_loop_turns.ts";
+import { EventLoopTurns } from "../../src/wire/event_loop_turns.ts";
 
 Deno.test("next() resolves after the microtasks queued before it, in the order asked", async () => {
   const turns = new EventLoopTurns();

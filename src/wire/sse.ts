@@ -3,7 +3,12 @@
  * Implements the parsing rules of the HTML Living Standard, "Server-sent events" section 9.2.6:
  * lines end in LF, CRLF or CR; `data` lines join with LF; a blank line dispatches.
  */
-import type { SseEvent } from "../codecs/codec.ts";
+
+/** One server-sent event as read off the wire. `event` is absent for data-only streams. */
+export interface SseEvent {
+  event?: string;
+  data: string;
+}
 
 export class SseParser {
   #buffer = "";

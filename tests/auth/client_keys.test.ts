@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { constantTimeEqual, KeyRing, presentedSecret } from "../../src/http/auth.ts";
+import { constantTimeEqual, KeyRing, presentedSecret } from "../../src/auth/client_keys.ts";
 
 const url = new URL("http://localhost/v1/messages");
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { concatBytes } from "../../src/http/bytes.ts";
+import { concatBytes } from "../../src/wire/bytes.ts";
 
 Deno.test("concatBytes joins pieces in order into a new array", () => {
   const joined = concatBytes([new Uint8Array([1, 2]), new Uint8Array([]), new Uint8Array([3])]);
