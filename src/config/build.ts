@@ -131,6 +131,7 @@ function buildProvider(
   const models: Record<string, ModelConfig> = {};
   for (const [model, settings] of Object.entries(provider.models ?? {})) {
     models[model] = settings?.pricing ? { pricing: buildPricing(settings.pricing) } : {};
+    if (settings?.kind === "embedding") models[model].kind = "embedding";
   }
   return {
     name,

@@ -3,6 +3,7 @@
  * secrets are unique, names do not clash with the `provider/model` form. They read the raw data
  * defensively, so they still run (and report) when other parts of the file are malformed.
  */
+import { checkEmbeddingKinds } from "./embedding_checks.ts";
 import { didYouMean, type KeyPath } from "./errors.ts";
 import type { IssueProblem } from "./issues.ts";
 import type { UnsetReference } from "./source.ts";
@@ -27,6 +28,7 @@ export function checkReferences(data: unknown, unset: readonly UnsetReference[])
     ...checkTargets(providers, aliases),
     ...checkKeys(data.keys, unset),
     ...checkCooldown(mappingAt(data, "cooldown")),
+    ...checkEmbeddingKinds(providers, aliases),
   ];
 }
 

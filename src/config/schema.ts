@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { API_NAMES } from "../codecs/unified.ts";
-import type { SelectorName } from "./types.ts";
+import type { ModelKind, SelectorName } from "./types.ts";
 
 export const SELECTOR_NAMES: readonly SelectorName[] = [
   "random",
@@ -13,6 +13,8 @@ export const SELECTOR_NAMES: readonly SelectorName[] = [
   "lowest_latency",
   "lowest_cost",
 ];
+
+export const MODEL_KINDS: readonly ModelKind[] = ["generation", "embedding"];
 
 const price = z.number().nonnegative();
 const positiveInt = z.number().int().positive();
@@ -44,7 +46,11 @@ const pricingSchema = z.strictObject({
 });
 
 // `gpt-4o-mini:` with nothing after it is a model without settings.
-const modelSchema = z.strictObject({ pricing: pricingSchema.optional() }).nullable();
+const modelSchema = z.strictObject({
+  pricing: pricingSchema.optional(),
+  // `embedding`: served at /v1/embeddings and Gemini's embed methods only (docs/embeddings.md).
+  kind: z.enum(MODEL_KINDS).optional(),
+}).nullable();
 
 const providerSchema = z.strictObject({
   api: z.enum(API_NAMES),

@@ -14,8 +14,13 @@ export interface Pricing {
   reasoning?: number;
 }
 
+/** What a model does: generate (chat, messages, responses, Gemini generate) or embed. */
+export type ModelKind = "generation" | "embedding";
+
 export interface ModelConfig {
   pricing?: Pricing;
+  /** Absent means `generation`. */
+  kind?: ModelKind;
 }
 
 /** Milliseconds; `undefined` means no limit. */

@@ -8,6 +8,10 @@ import { type ApiName, GatewayError } from "../codecs/unified.ts";
 import type { Config } from "../config/types.ts";
 import { handleGeneration } from "../gateway/dispatch.ts";
 import type { Gateway } from "../gateway/gateway.ts";
+import { handleEmbeddings } from "../gateway/embeddings.ts";
+import type { EmbeddingInbound, EmbeddingsCodec } from "../codecs/embeddings.ts";
+import { openAiEmbeddings } from "../codecs/chat/embeddings.ts";
+import { geminiEmbeddings } from "../codecs/gemini/embeddings.ts";
 import { COUNT_DIALECTS, countTokens } from "../gateway/count_tokens.ts";
 import { errorResponse, jsonResponse } from "../gateway/respond.ts";
 import { ALWAYS_HEALTHY, type TargetHealth } from "../routing/health.ts";
@@ -197,7 +201,10 @@ async function route(
 /** The error dialect a caller most likely speaks, from the path and its headers. */
 export function dialectOf(request: Request, url: URL): Codec {
   const path = url.pathname;
-  if (path.startsWith("/v1beta/") || GEMINI_METHOD.test(path) || GEMINI_COUNT.test(path)) {
+  if (
+    path.startsWith("/v1beta/") || GEMINI_METHOD.test(path) || GEMINI_COUNT.test(path) ||
+    GEMINI_EMBED.test(path)
+  ) {
     return CODECS.gemini;
   }
   if (path === "/v1/messages" || path.startsWith("/v1/messages/")) return CODECS.messages;
@@ -211,6 +218,9 @@ export function dialectOf(request: Request, url: URL): Codec {
 const GEMINI_COUNT = /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):countTokens$/;
 const GEMINI_METHOD =
   /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):(generateContent|streamGenerateContent)$/;
+
+/** Gemini `models.embedContent` and `models.batchEmbedContents` (ai.google.dev/api/embeddings). */
+const GEMINI_EMBED = /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):(embedContent|batchEmbedContents)$/;
 
 function buildRouter(gateway: Gateway, observability: Observability): Router<RequestContext> {
   const generation =
@@ -232,7 +242,34 @@ function buildRouter(gateway: Gateway, observability: Observability): Router<Req
         }, gateway));
     };
 
+  const embeddings =
+    (codec: EmbeddingsCodec, inbound: (params: Record<string, string>) => EmbeddingInbound) =>
+    (request: Request, url: URL, params: Record<string, string>, context: RequestContext) => {
+      context.responseHasRequestId = true;
+      return observability.track(request, context, () =>
+        handleEmbeddings({
+          request,
+          url,
+          codec,
+          inbound: inbound(params),
+          requestId: context.requestId,
+          startedAt: context.startedAt,
+          clientIp: context.clientIp,
+          signal: request.signal,
+        }, gateway));
+    };
+
   return new Router<RequestContext>()
+    .on("POST", "/v1/embeddings", embeddings(openAiEmbeddings, () => ({})))
+    .onPattern(
+      "POST",
+      GEMINI_EMBED,
+      ["model", "method"],
+      embeddings(geminiEmbeddings, (params) => ({
+        model: params.model,
+        single: params.method === "embedContent",
+      })),
+    )
     .on("GET", "/metrics", (request, url) => observability.metricsResponse(request, url))
     .on("GET", "/health", (request, url, _params, context) => {
       const basic = {

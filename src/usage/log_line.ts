@@ -6,7 +6,7 @@
 import { uncachedInputTokens } from "../codecs/unified.ts";
 import type { Config } from "../config/types.ts";
 import { costOf, pricingOf } from "./cost.ts";
-import type { RequestRecord } from "./record.ts";
+import { countedUsage, type RequestRecord } from "./record.ts";
 
 export interface UsageLineAttempt {
   provider: string;
@@ -21,6 +21,8 @@ export interface UsageLine {
   time: string;
   key: string | null;
   api_in: string;
+  /** `generation` (chat, messages, responses, Gemini generate) or `embedding`. */
+  kind: "generation" | "embedding";
   model_requested: string | null;
   alias: string | null;
   provider: string | null;
@@ -32,10 +34,11 @@ export interface UsageLine {
   attempts: UsageLineAttempt[];
   /**
    * `provider`: counts from the provider; `partial`: the client left after the provider sent
-   * some counts (Anthropic sends input tokens first), so output counts stop there; `none`: no
-   * counts at all, and every token and cost field is null.
+   * some counts (Anthropic sends input tokens first), so output counts stop there; `estimated`:
+   * the provider reports no counts for this call (Gemini embeddings), Plexus estimated the input;
+   * `none`: no counts at all, and every token and cost field is null.
    */
-  usage_source: "provider" | "partial" | "none";
+  usage_source: "provider" | "partial" | "estimated" | "none";
   /** Prompt tokens outside any cache: `input + cache_read + cache_write` is the whole prompt. */
   input_tokens: number | null;
   /** Every generated token, reasoning included. */
@@ -79,12 +82,13 @@ export function outputTokensPerSecond(record: RequestRecord): number | null {
 }
 
 function usageSource(record: RequestRecord): UsageLine["usage_source"] {
-  if (record.usageSource !== "provider" || record.usage === undefined) return "none";
+  if (countedUsage(record) === undefined) return "none";
+  if (record.usageSource === "estimated") return "estimated";
   return record.error?.kind === "client_aborted" ? "partial" : "provider";
 }
 
 export function usageLine(record: RequestRecord, config: Pick<Config, "providers">): UsageLine {
-  const usage = record.usageSource === "provider" ? record.usage : undefined;
+  const usage = countedUsage(record);
   const cost = usage === undefined
     ? undefined
     : costOf(usage, pricingOf(config.providers, record.provider, record.model));
@@ -93,6 +97,7 @@ export function usageLine(record: RequestRecord, config: Pick<Config, "providers
     time: new Date(record.startedAt).toISOString(),
     key: record.key ?? null,
     api_in: record.apiIn,
+    kind: record.kind ?? "generation",
     model_requested: record.modelRequested ?? null,
     alias: record.alias ?? null,
     provider: record.provider ?? null,

@@ -45,7 +45,9 @@ export class UsageSummary {
     row.cacheWriteTokens += num(fields.cache_write_tokens);
     row.durationMs += num(fields.duration_ms);
     if (typeof fields.cost_usd === "number") row.costUsd += fields.cost_usd;
-    else if (fields.usage_source === "provider") row.unpriced++;
+    else if (fields.usage_source === "provider" || fields.usage_source === "estimated") {
+      row.unpriced++;
+    }
   }
 
   /** Rows by cost, then requests, descending. */

@@ -8,7 +8,7 @@ import type { Config } from "../config/types.ts";
 import { costOf, pricingOf } from "./cost.ts";
 import { upstreamTotalMs } from "./log_line.ts";
 import { Counter, Gauge, Histogram } from "./prometheus.ts";
-import type { RequestRecord, UsageSink } from "./record.ts";
+import { countedUsage, type RequestRecord, type UsageSink } from "./record.ts";
 import type { TargetStatsSnapshot } from "./stats.ts";
 
 /** Seconds; LLM calls run from tens of milliseconds to minutes. */
@@ -101,7 +101,7 @@ export class GatewayMetrics implements UsageSink {
         kind: kindForStatus(attempt.status),
       });
     }
-    const usage = record.usageSource === "provider" ? record.usage : undefined;
+    const usage = countedUsage(record);
     if (usage === undefined) return;
     const counts: Record<string, number> = {
       input: uncachedInputTokens(usage),

@@ -29,8 +29,13 @@ export interface RequestRecord {
   error?: { kind: ErrorKind | "client_aborted"; message: string };
   attempts: AttemptRecord[];
   usage?: Usage;
-  /** `provider`: the upstream reported usage; `none`: it did not (aborted, omitted). */
-  usageSource: "provider" | "none";
+  /**
+   * `provider`: the upstream reported usage; `estimated`: it reports none for this kind of call
+   * (Gemini embeddings), so Plexus counted; `none`: no usage (aborted, omitted).
+   */
+  usageSource: "provider" | "estimated" | "none";
+  /** `embedding` for embeddings requests; generation when absent. */
+  kind?: "embedding";
   /** Ms from arrival to the first content token sent to the client. */
   ttftMs?: number;
   durationMs: number;
@@ -38,6 +43,11 @@ export interface RequestRecord {
   upstreamMs?: number;
   clientIp?: string;
   userAgent?: string;
+}
+
+/** The usage logs, metrics and statistics count: reported or estimated, never invented. */
+export function countedUsage(record: RequestRecord): Usage | undefined {
+  return record.usageSource === "none" ? undefined : record.usage;
 }
 
 /** Where finished records go. Must not block: implementations buffer. */

@@ -6,7 +6,7 @@
 import type { Config } from "../config/types.ts";
 import type { SelectionStats } from "../routing/selectors.ts";
 import { pricingOf } from "./cost.ts";
-import type { RequestRecord, UsageSink } from "./record.ts";
+import { countedUsage, type RequestRecord, type UsageSink } from "./record.ts";
 
 /** Weight of the newest sample: about the last ten requests dominate. */
 const ALPHA = 0.2;
@@ -81,7 +81,7 @@ export class RollingStats implements SelectionStats, UsageSink {
       const streamedTtft = record.stream ? record.ttftMs : undefined;
       stats.latency.add(streamedTtft ?? attempt.ms);
       if (streamedTtft !== undefined) stats.ttft.add(streamedTtft);
-      const usage = record.usageSource === "provider" ? record.usage : undefined;
+      const usage = countedUsage(record);
       if (usage === undefined || index !== last) return;
       stats.input.add(usage.inputTokens);
       stats.output.add(usage.outputTokens);
