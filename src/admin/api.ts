@@ -10,6 +10,8 @@ import { usageLine } from "../usage/log_line.ts";
 import type { UsageSink } from "../usage/record.ts";
 import type { TargetStatsSnapshot } from "../usage/stats.ts";
 import { adminAccess } from "./auth.ts";
+import type { Reloader } from "../reload/reloader.ts";
+import { reloadFromFile, replaceConfig } from "./config_reload.ts";
 import { configView } from "./config_view.ts";
 import { CooldownWatcher } from "./cooldown_events.ts";
 import { adminError, adminJson } from "./errors.ts";
@@ -29,6 +31,8 @@ export interface AdminOptions {
   inFlight: () => number;
   /** Writes the cooldowns to their store now (after a clear). */
   persistCooldowns?: () => Promise<void>;
+  /** Read per request: reloading starts after the admin API exists. */
+  reloader?: () => Reloader | undefined;
   keepAliveMs?: number;
   /** Events a subscriber may fall behind before the oldest are dropped. */
   queueLimit?: number;
@@ -67,7 +71,11 @@ export class AdminApi {
       },
     };
     this.#routes = {
-      "/v0/config": { GET: () => adminJson(configView(options.config)) },
+      "/v0/config": {
+        GET: () => adminJson(configView(options.config)),
+        PUT: (request) => replaceConfig(options.reloader?.(), request),
+      },
+      "/v0/config/reload": { POST: () => reloadFromFile(options.reloader?.()) },
       "/v0/state": { GET: () => this.#state() },
       "/v0/state/cooldowns": { DELETE: (_request, url) => this.#clearCooldowns(url) },
       "/v0/logs": { GET: (_request, url) => this.#logs(url) },

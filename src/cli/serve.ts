@@ -3,8 +3,9 @@ import { formatProblem } from "../config/errors.ts";
 import { ensureGeneratedKey, generatedKeyPath } from "../config/generated_key.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
-import { startServer } from "../http/server.ts";
+import { type RunningServer, startServer } from "../http/server.ts";
 import { configPathFrom, parseCommandArgs, parsePort, SERVE_OPTIONS } from "./args.ts";
+import { dataDirProblem, unwritable } from "./data_dir.ts";
 import { commandHelp } from "./help.ts";
 import { countsText } from "./summary.ts";
 import { versionLine } from "./version.ts";
@@ -18,15 +19,29 @@ function urlHost(host: string): string {
 }
 
 /** Adds the generated key when the config leaves no way in; returns the note for the start-up line. */
-async function lockByDefault(config: Config): Promise<string> {
+async function lockByDefault(config: Config, quiet = false): Promise<string> {
   if (config.allowNoAuth) {
-    console.error("warning: authentication is off (--allow-no-auth): every client is let in");
+    if (!quiet) {
+      console.error("warning: authentication is off (--allow-no-auth): every client is let in");
+    }
     return "";
   }
   if (config.keys.length > 0) return "";
   const secret = await ensureGeneratedKey(config.server.dataDir);
   config.keys.push({ name: "generated", secret });
   return ` client key: ${secret} (generated, kept in ${generatedKeyPath(config.server.dataDir)})`;
+}
+
+/** SIGHUP re-reads the config (it used to end the process, losing the last usage lines). */
+function listenForHangup(running: RunningServer): { dispose(): void } {
+  const reloader = running.reloader;
+  if (Deno.build.os === "windows" || reloader === undefined) return { dispose() {} };
+  const listener = () => {
+    // The reloader reports the outcome itself (stderr and /v0/events).
+    reloader.reload("signal").catch(() => {});
+  };
+  Deno.addSignalListener("SIGHUP", listener);
+  return { dispose: () => Deno.removeSignalListener("SIGHUP", listener) };
 }
 
 function waitForStopSignal(): { signal: Promise<Deno.Signal>; dispose(): void } {
@@ -67,17 +82,40 @@ export async function runServe(args: string[], env: Record<string, string>): Pro
     return 1;
   }
   const config = result.config;
-  if (flags.host !== undefined) config.server.host = flags.host;
-  if (port !== undefined) config.server.port = port;
-  config.allowNoAuth = flags["allow-no-auth"] === true;
+  // Applied to every config this process loads, at start and on each reload.
+  const applyFlags = (loaded: Config) => {
+    if (flags.host !== undefined) loaded.server.host = flags.host;
+    if (port !== undefined) loaded.server.port = port;
+    loaded.allowNoAuth = flags["allow-no-auth"] === true;
+  };
+  applyFlags(config);
 
   for (const warning of config.warnings) console.error(`warning: ${warning}`);
-  const keyNote = await lockByDefault(config);
+  const unusable = await dataDirProblem(config.server.dataDir);
+  if (unusable !== undefined) {
+    console.error(`plexus cannot start: ${unusable}`);
+    return 1;
+  }
+  let keyNote: string;
+  try {
+    keyNote = await lockByDefault(config);
+  } catch (error) {
+    console.error(`plexus cannot start: ${unwritable(config.server.dataDir, error)}`);
+    return 1;
+  }
 
   const stop = waitForStopSignal();
-  let running;
+  let running: RunningServer;
   try {
     running = await startServer(config, {
+      reload: {
+        path,
+        env,
+        prepare: async (loaded) => {
+          applyFlags(loaded);
+          await lockByDefault(loaded, true);
+        },
+      },
       onListen: ({ hostname, port }) =>
         console.log(
           `${versionLine()} listening on http://${urlHost(hostname)}:${port} (${
@@ -94,6 +132,7 @@ export async function runServe(args: string[], env: Record<string, string>): Pro
     return 1;
   }
 
+  const reloadOnHangup = listenForHangup(running);
   const outcome = await Promise.race([
     stop.signal,
     running.finished.then(() => "finished" as const),
@@ -104,6 +143,7 @@ export async function runServe(args: string[], env: Record<string, string>): Pro
     await running.shutdown();
   }
   stop.dispose();
+  reloadOnHangup.dispose();
   console.log("plexus stopped");
   return 0;
 }

@@ -4,6 +4,7 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { KeyPath } from "./errors.ts";
+import { buildServerEdge } from "./server_edge.ts";
 import type { IssueProblem } from "./issues.ts";
 import type { ConfigFile, PricingFile, ProviderFile, TimeoutsFile } from "./schema.ts";
 import type { UnsetReference } from "./source.ts";
@@ -94,6 +95,7 @@ export function buildConfig(
       dataDir: isAbsolute(dataDir) ? dataDir : resolve(dirname(absolutePath), dataDir),
       maxBodyBytes: server.max_body_bytes ?? DEFAULTS.maxBodyBytes,
       shutdownGraceMs: server.shutdown_grace_ms ?? DEFAULTS.shutdownGraceMs,
+      ...buildServerEdge(server),
     },
     adminKey: adminUnset ? undefined : file.admin_key,
     keys: buildKeys(file.keys ?? [], unset, warnings),

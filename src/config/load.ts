@@ -2,6 +2,7 @@
  * Loading `plexus.yaml`: read, parse with positions, expand `${VAR}`, validate, cross-check, and
  * build the `Config`. Every problem is reported, not just the first.
  */
+import { configHash } from "./hash.ts";
 import { buildConfig, unsetProblems } from "./build.ts";
 import { type Env, processEnv } from "./env.ts";
 import { formatKeyPath, type KeyPath, type Problem } from "./errors.ts";
@@ -34,7 +35,9 @@ export async function loadConfig(path: string, env: Env = processEnv()): Promise
       }],
     };
   }
-  return parseConfigText(text, path, env);
+  const result = parseConfigText(text, path, env);
+  if (result.ok) result.config.sourceHash = await configHash(text);
+  return result;
 }
 
 export function parseConfigText(text: string, path: string, env: Env = {}): LoadResult {

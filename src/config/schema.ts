@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { API_NAMES } from "../codecs/unified.ts";
+import { serverEdgeFields } from "./server_edge.ts";
 import type { ModelKind, SelectorName } from "./types.ts";
 
 export const SELECTOR_NAMES: readonly SelectorName[] = [
@@ -88,6 +89,7 @@ const serverSchema = z.strictObject({
   data_dir: z.string().min(1).optional(),
   max_body_bytes: positiveInt.optional(),
   shutdown_grace_ms: z.number().int().nonnegative().optional(),
+  ...serverEdgeFields,
 });
 
 export const fileSchema = z.strictObject({

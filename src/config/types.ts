@@ -3,6 +3,7 @@
  * variables expanded, paths absolute. `load.ts` turns `plexus.yaml` into this.
  */
 import type { ApiName } from "../codecs/unified.ts";
+import type { ServerEdge } from "./server_edge.ts";
 
 /** USD per 1M tokens. A missing price means "not priced" (cost is then null, not 0). */
 export interface Pricing {
@@ -78,6 +79,8 @@ export interface CooldownConfig {
 export interface Config {
   /** Absolute path of the file it came from. */
   path: string;
+  /** SHA-256 (hex) of the file's bytes, when it was read from a file. */
+  sourceHash?: string;
   server: {
     host: string;
     port: number;
@@ -85,7 +88,7 @@ export interface Config {
     dataDir: string;
     maxBodyBytes: number;
     shutdownGraceMs: number;
-  };
+  } & ServerEdge;
   adminKey?: string;
   keys: ClientKey[];
   /** `--allow-no-auth`: every client is let in. */

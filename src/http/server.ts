@@ -27,6 +27,9 @@ import { listModels, retrieveModel } from "./models.ts";
 import { Router } from "./router.ts";
 import { createUpstreamTransport } from "../upstream/transport.ts";
 import { EventLoopTurns } from "../wire/event_loop_turns.ts";
+import { staleProviders } from "../reload/config_changes.ts";
+import { forgetProviders, startReloading } from "../reload/live.ts";
+import type { Reloader, ReloadSource } from "../reload/reloader.ts";
 
 export const VERSION: string = denoJson.version;
 
@@ -38,6 +41,8 @@ export interface ServerOptions {
   usage?: UsageSink;
   /** Default: rolling statistics per target, fed by finished requests. */
   stats?: SelectionStats;
+  /** The config file to re-read on SIGHUP, `/v0/config/reload` and `PUT /v0/config`. */
+  reload?: ReloadSource;
 }
 
 export interface RunningServer {
@@ -49,6 +54,8 @@ export interface RunningServer {
    */
   shutdown(): Promise<void>;
   finished: Promise<void>;
+  /** Present when started with `options.reload`. */
+  reloader?: Reloader;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -65,11 +72,14 @@ export async function startServer(
     : undefined;
   const stopping = new AbortController();
   const transport = createUpstreamTransport(`plexus/${VERSION}`);
-  const observability = new Observability(config, {
+  // Long-lived parts (logs, metrics, admin) read the current config through this object, which a
+  // reload updates; each request keeps the config it started with (its gateway snapshot).
+  const shared: Config = { ...config };
+  const observability = new Observability(shared, {
     usage: options.usage,
     health: () => gateway.health,
   });
-  const gateway: Gateway = {
+  let gateway: Gateway = {
     config,
     keys: new KeyRing(config.keys),
     health: options.health ?? cooldowns?.tracker ?? ALWAYS_HEALTHY,
@@ -79,19 +89,30 @@ export async function startServer(
     upstream: transport.send,
     turns: new EventLoopTurns(),
   };
-  const router = buildRouter(gateway, observability);
+
   const startedAt = Date.now();
   const admin = new AdminApi({
-    config,
+    config: shared,
     version: VERSION,
     startedAt,
     health: () => gateway.health,
     stats: () => observability.stats.snapshot(),
     inFlight: () => observability.metrics.inFlight,
     persistCooldowns: cooldowns?.flush,
+    reloader: () => reloading?.reloader,
   });
   gateway.usage = fanOut([observability.sink, admin.usageSink]);
-  registerAdminRoutes(router, admin);
+  let router = registerAdminRoutes(buildRouter(gateway, observability), admin);
+  const reloading = options.reload === undefined ? undefined : startReloading(options.reload, {
+    current: () => gateway.config,
+    publish: (event, data) => admin.events.publish(event, data),
+    apply(next, changes) {
+      Object.assign(shared, next);
+      gateway = { ...gateway, config: next, keys: new KeyRing(next.keys) };
+      router = registerAdminRoutes(buildRouter(gateway, observability), admin);
+      forgetProviders(gateway.health, staleProviders(changes));
+    },
+  });
 
   let listening: (addr: { hostname: string; port: number }) => void = () => {};
   const listened = new Promise<{ hostname: string; port: number }>((r) => (listening = r));
@@ -120,7 +141,8 @@ export async function startServer(
   const shutdown = (): Promise<void> => {
     // Live admin streams never end on their own: close them so they do not hold the drain up.
     admin.close();
-    return stopped ??= drain(server, stopping, config.server.shutdownGraceMs).then(() =>
+    reloading?.close();
+    return stopped ??= drain(server, stopping, shared.server.shutdownGraceMs).then(() =>
       cooldowns?.flush()
     ).then(() => {
       transport.close();
@@ -128,7 +150,7 @@ export async function startServer(
     }).then(() => observability.close());
   };
   const addr = await listened;
-  return { addr, shutdown, finished: server.finished };
+  return { addr, shutdown, finished: server.finished, reloader: reloading?.reloader };
 }
 
 /** Graceful stop: wait for in-flight work up to the grace period, then abort it. */
@@ -284,7 +306,11 @@ function buildRouter(gateway: Gateway, observability: Observability): Router<Req
       const state = health instanceof CooldownTracker
         ? health.snapshot()
         : { providers: {}, targets: {} };
-      return jsonResponse({ ...basic, ...healthDetail(gateway.config, state, Date.now()) });
+      return jsonResponse({
+        ...basic,
+        config_hash: gateway.config.sourceHash ?? null,
+        ...healthDetail(gateway.config, state, Date.now()),
+      });
     })
     .on("GET", "/v1/models", (request, url) => {
       const dialect = dialectOf(request, url);

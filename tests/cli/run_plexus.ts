@@ -53,6 +53,8 @@ export interface RunningPlexus {
   url: string;
   /** Sends a signal and waits for the process to end. */
   stop(signal?: Deno.Signal): Promise<Finished>;
+  /** Sends a signal without waiting (SIGHUP reloads the config). */
+  signal(signal: Deno.Signal): void;
 }
 
 /** Starts `plexus serve …` and waits for its start-up line (or its early exit). */
@@ -95,5 +97,5 @@ export async function startPlexus(
     const finished = await stop();
     throw new Error(`plexus did not start: ${JSON.stringify(finished)}`);
   }
-  return { firstLine, url, stop };
+  return { firstLine, url, stop, signal: (name) => child.kill(name) };
 }

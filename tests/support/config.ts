@@ -78,6 +78,8 @@ export function testConfig(
       dataDir: Deno.makeTempDirSync({ prefix: "plexus-test-" }),
       maxBodyBytes: 32 * 1024 * 1024,
       shutdownGraceMs: 2000,
+      watchConfig: false,
+      trustedProxies: [],
     },
     adminKey: "test-admin-key",
     keys: [{ name: "tester", secret: TEST_KEY }],
