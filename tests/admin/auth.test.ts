@@ -80,7 +80,7 @@ Deno.test("an unknown admin path is 404 and a wrong method is 405 with Allow", a
 
     const post = await getJson(`${gateway.url}/v0/config`, admin, "POST");
     assert.equal(post.status, 405);
-    assert.equal(post.headers.get("allow"), "GET");
+    assert.equal(post.headers.get("allow"), "GET, PUT");
     assert.equal(errorOf(post.body).type, "invalid_request_error");
 
     const getCooldowns = await getJson(`${gateway.url}/v0/state/cooldowns`, admin);

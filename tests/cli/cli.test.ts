@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { allowedKeysAt } from "../../src/config/schema.ts";
 import { join } from "node:path";
 import denoJson from "../../deno.json" with { type: "json" };
 import { runPlexus, startPlexus } from "./run_plexus.ts";
@@ -158,7 +159,9 @@ Deno.test("check-config on an invalid file lists every problem as FILE:LINE:COL 
     const lines = result.stderr.trim().split("\n");
     const problems = lines.slice(0, -1);
     assert.deepEqual(problems, [
-      `${path}:2:3  server.prot  unknown key "prot" (did you mean "port"?); expected one of: host, port, data_dir, max_body_bytes, shutdown_grace_ms`,
+      `${path}:2:3  server.prot  unknown key "prot" (did you mean "port"?); expected one of: ${
+        allowedKeysAt(["server"]).join(", ")
+      }`,
       `${path}:6:15  providers.local.base_url  expected an http:// or https:// URL, found the string "nope"`,
       `${path}:7:45  providers.local.models["llama3.2"].pricing.input  expected a number >= 0, found the number -1`,
       `${path}:9:35  models.smart.targets[0].provider  unknown provider "locl" (did you mean "local"?); expected one of: local`,
