@@ -39,6 +39,7 @@ import {
 } from "./attempt.ts";
 import { readJsonBody } from "./body.ts";
 import type { Gateway } from "./gateway.ts";
+import { requireGenerationModel } from "./model_kind.ts";
 import { asGatewayError, errorResponse } from "./respond.ts";
 
 export interface GenerationInput {
@@ -122,6 +123,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
     );
     record.alias = resolution.alias;
     candidates = resolution.candidates;
+    requireGenerationModel(gw.config, unified.model, candidates);
   } catch (error) {
     if (input.signal.aborted) return clientGone(complete, headers);
     return fail(asGatewayError(error));

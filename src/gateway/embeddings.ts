@@ -12,7 +12,6 @@ import { estimateEmbeddingTokens } from "../codecs/embeddings.ts";
 import { EMBEDDING_CODECS } from "../codecs/embeddings_registry.ts";
 import { CODECS } from "../codecs/registry.ts";
 import { emptyUsage, GatewayError } from "../codecs/unified.ts";
-import type { Config } from "../config/types.ts";
 import { presentedSecret } from "../auth/client_keys.ts";
 import { type Candidate, resolveModel } from "../routing/resolve.ts";
 import { ClientAbortedError, GatewayStoppingError } from "../upstream/call.ts";
@@ -22,6 +21,7 @@ import { allTargetsFailedError } from "./all_failed.ts";
 import { CLIENT_CLOSED, stoppingError } from "./attempt.ts";
 import { readJsonBody } from "./body.ts";
 import { embedAtTarget } from "./embedding_calls.ts";
+import { requireEmbeddingModel } from "./model_kind.ts";
 import type { Gateway } from "./gateway.ts";
 import { asGatewayError, errorResponse, jsonResponse } from "./respond.ts";
 
@@ -151,23 +151,6 @@ export async function handleEmbeddings(input: EmbeddingsInput, gw: Gateway): Pro
   // Every target refused the input itself: that is the client's 400, not an outage.
   if (refusals.length > 0 && refusals.length === failures.length) return fail(refusals[0]);
   return fail(allTargetsFailedError(request.model, failures));
-}
-
-/**
- * Only models marked `kind: embedding` embed; the config keeps an alias to one kind, so the
- * first target speaks for all of them.
- */
-function requireEmbeddingModel(config: Config, model: string, candidates: Candidate[]): void {
-  const first = candidates[0];
-  if (first === undefined) return;
-  const provider = config.providers[first.provider];
-  if (provider.models[first.model]?.kind === "embedding") return;
-  throw new GatewayError(
-    "invalid_request",
-    `The model '${model}' is not an embedding model. Mark embedding models with 'kind: embedding' ` +
-      "in the config, or ask for one of those.",
-    { param: "model", code: "model_not_embedding" },
-  );
 }
 
 function refusal(error: GatewayError): AttemptFailure {
