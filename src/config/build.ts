@@ -17,6 +17,7 @@ import type {
   ProviderConfig,
   Timeouts,
 } from "./types.ts";
+import { buildTelemetry } from "./telemetry_schema.ts";
 
 export const DEFAULTS = {
   host: "127.0.0.1",
@@ -109,6 +110,7 @@ export function buildConfig(
     retryOnConnectionReset: file.retry_on_connection_reset ?? true,
     logging: { bodies: file.logging?.bodies ?? false },
     metrics: { public: file.metrics?.public ?? false },
+    telemetry: buildTelemetry(file.telemetry),
     warnings,
   };
 }

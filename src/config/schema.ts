@@ -6,6 +6,7 @@ import { z } from "zod";
 import { API_NAMES } from "../codecs/unified.ts";
 import { serverEdgeFields } from "./server_edge.ts";
 import type { ModelKind, SelectorName } from "./types.ts";
+import { telemetrySchema } from "./telemetry_schema.ts";
 
 export const SELECTOR_NAMES: readonly SelectorName[] = [
   "random",
@@ -104,6 +105,7 @@ export const fileSchema = z.strictObject({
   retry_on_connection_reset: z.boolean().optional(),
   logging: z.strictObject({ bodies: z.boolean().optional() }).optional(),
   metrics: z.strictObject({ public: z.boolean().optional() }).optional(),
+  telemetry: telemetrySchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof fileSchema>;

@@ -71,6 +71,18 @@ export interface ClientKey {
   secret: string;
 }
 
+/** OpenTelemetry trace export (`src/telemetry/settings.ts` applies defaults and `OTEL_*`). */
+export interface TelemetryConfig {
+  enabled?: boolean;
+  otlpEndpoint?: string;
+  headers?: Record<string, string>;
+  protocol?: "http/protobuf" | "http/json";
+  sampleRatio?: number;
+  serviceName?: string;
+  maxQueueSpans?: number;
+  exportTimeoutMs?: number;
+}
+
 export interface CooldownConfig {
   baseMs: number;
   maxMs: number;
@@ -100,6 +112,8 @@ export interface Config {
   retryOnConnectionReset: boolean;
   logging: { bodies: boolean };
   metrics: { public: boolean };
+  /** `telemetry:` as written; the `OTEL_*` variables are read when the server starts. */
+  telemetry?: TelemetryConfig;
   /** Things worth telling the user that do not stop the server (disabled providers...). */
   warnings: string[];
 }

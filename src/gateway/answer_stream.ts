@@ -62,7 +62,7 @@ export function answerStream(
       record.ttftMs = Date.now() - record.startedAt;
     } else if (event.type === "error") {
       upstreamError = { kind: event.error.kind, message: event.error.message };
-    }
+    } else if (event.type === "finish") record.finishReason = event.stopReason;
   };
   /** Runs events through observation and (when translating) the encoder. */
   const translate = (events: StreamEvent[]): string => {

@@ -27,6 +27,7 @@ import {
   retryAfterFromHeaders,
 } from "../upstream/failure.ts";
 import type { RequestRecord } from "../usage/record.ts";
+import type { RequestTrace } from "../telemetry/request_trace.ts";
 import { allTargetsFailedError } from "./all_failed.ts";
 import { answerStream } from "./answer_stream.ts";
 import { answerWhole } from "./answer_whole.ts";
@@ -54,6 +55,8 @@ export interface GenerationInput {
   clientIp?: string;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
+  /** The request's trace when telemetry is on: each attempt sends its `traceparent`. */
+  trace?: RequestTrace;
 }
 
 const ANTHROPIC_FORWARDED_HEADERS = ["anthropic-version", "anthropic-beta"];
@@ -71,6 +74,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
     durationMs: 0,
     clientIp: input.clientIp,
     userAgent: input.request.headers.get("user-agent") ?? undefined,
+    trace: input.trace,
   };
   let recorded = false;
   const complete = (status: number, error?: RequestRecord["error"]) => {
@@ -292,7 +296,9 @@ function upstreamHeaders(
       if (value !== null) headers[name] = value;
     }
   }
-  return { ...headers, ...provider.headers };
+  const all = { ...headers, ...provider.headers };
+  if (input.trace !== undefined) all.traceparent = input.trace.nextAttemptTraceparent();
+  return all;
 }
 
 /**

@@ -20,6 +20,7 @@ import { CooldownTracker } from "../state/cooldowns.ts";
 import { healthDetail } from "../state/health_detail.ts";
 import { openPersistedCooldowns, type PersistedCooldowns } from "../state/persisted_cooldowns.ts";
 import { Observability } from "../usage/observability.ts";
+import { startTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
 import type { UsageSink } from "../usage/record.ts";
 import { fanOut } from "../usage/usage_log.ts";
 import { KeyRing, presentedSecret } from "../auth/client_keys.ts";
@@ -43,6 +44,10 @@ export interface ServerOptions {
   stats?: SelectionStats;
   /** The config file to re-read on SIGHUP, `/v0/config/reload` and `PUT /v0/config`. */
   reload?: ReloadSource;
+  /** Where `OTEL_*` variables are read (default: the process environment). */
+  env?: (name: string) => string | undefined;
+  /** Replaces `fetch` for trace export (tests). */
+  exportFetch?: typeof fetch;
 }
 
 export interface RunningServer {
@@ -75,9 +80,13 @@ export async function startServer(
   // Long-lived parts (logs, metrics, admin) read the current config through this object, which a
   // reload updates; each request keeps the config it started with (its gateway snapshot).
   const shared: Config = { ...config };
+  const spans = startTelemetry(config.telemetry, VERSION, options.env, options.exportFetch);
   const observability = new Observability(shared, {
     usage: options.usage,
     health: () => gateway.health,
+    sinks: spans === undefined ? [] : [spans.exporter],
+    extraMetrics: spans === undefined ? undefined : () => spans.exporter.render(),
+    version: VERSION,
   });
   let gateway: Gateway = {
     config,
@@ -102,14 +111,14 @@ export async function startServer(
     reloader: () => reloading?.reloader,
   });
   gateway.usage = fanOut([observability.sink, admin.usageSink]);
-  let router = registerAdminRoutes(buildRouter(gateway, observability), admin);
+  let router = registerAdminRoutes(buildRouter(gateway, observability, spans), admin);
   const reloading = options.reload === undefined ? undefined : startReloading(options.reload, {
     current: () => gateway.config,
     publish: (event, data) => admin.events.publish(event, data),
     apply(next, changes) {
       Object.assign(shared, next);
       gateway = { ...gateway, config: next, keys: new KeyRing(next.keys) };
-      router = registerAdminRoutes(buildRouter(gateway, observability), admin);
+      router = registerAdminRoutes(buildRouter(gateway, observability, spans), admin);
       forgetProviders(gateway.health, staleProviders(changes));
     },
   });
@@ -147,7 +156,7 @@ export async function startServer(
     ).then(() => {
       transport.close();
       gateway.turns?.close();
-    }).then(() => observability.close());
+    }).then(() => observability.close()).then(() => spans?.exporter.close());
   };
   const addr = await listened;
   return { addr, shutdown, finished: server.finished, reloader: reloading?.reloader };
@@ -244,7 +253,11 @@ const GEMINI_METHOD =
 /** Gemini `models.embedContent` and `models.batchEmbedContents` (ai.google.dev/api/embeddings). */
 const GEMINI_EMBED = /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):(embedContent|batchEmbedContents)$/;
 
-function buildRouter(gateway: Gateway, observability: Observability): Router<RequestContext> {
+function buildRouter(
+  gateway: Gateway,
+  observability: Observability,
+  telemetry: Telemetry | undefined,
+): Router<RequestContext> {
   const generation =
     (apiIn: ApiName, inbound: (url: URL, params: Record<string, string>) => InboundContext) =>
     (request: Request, url: URL, params: Record<string, string>, context: RequestContext) => {
@@ -261,6 +274,7 @@ function buildRouter(gateway: Gateway, observability: Observability): Router<Req
           startedAt: context.startedAt,
           clientIp: context.clientIp,
           signal: request.signal,
+          trace: telemetry?.traceFor(request.headers),
         }, gateway));
     };
 

@@ -22,6 +22,8 @@ export interface LiveState {
   cooling?(): Array<{ provider: string; model: string; cooling: boolean }>;
   /** Rolling statistics per target. */
   targetStats?(): TargetStatsSnapshot[];
+  /** More exposition text appended at scrape time (process metrics, trace export counters). */
+  extra?(): string;
 }
 
 /** Status class as it appears in labels: the exact status keeps dashboards precise. */
@@ -68,6 +70,24 @@ export class GatewayMetrics implements UsageSink {
     "Failed upstream attempts, by target and error kind.",
   );
 
+  /**
+   * Per client key. Bounded: a key label is a key name from the config or the admin API (never
+   * what a client sent), or "" when no key was identified.
+   */
+  readonly keyRequests = new Counter(
+    "plexus_key_requests_total",
+    "Generation requests by client key and the status the client got.",
+  );
+  readonly keyTokens = new Counter(
+    "plexus_key_tokens_total",
+    "Tokens by client key and type (input excludes cache reads and writes).",
+  );
+  readonly keyCost = new Counter("plexus_key_cost_usd_total", "Cost in USD by client key.");
+  readonly keyRefusals = new Counter(
+    "plexus_key_refusals_total",
+    "Requests answered 4xx before any provider was called, by client key and error kind.",
+  );
+
   constructor(config: Pick<Config, "providers">, readonly live: LiveState = {}) {
     this.#config = config;
   }
@@ -101,6 +121,11 @@ export class GatewayMetrics implements UsageSink {
         kind: kindForStatus(attempt.status),
       });
     }
+    const key = { key: record.key ?? "" };
+    this.keyRequests.inc({ ...key, status: statusLabel(record.status) });
+    if (record.attempts.length === 0 && record.status >= 400 && record.status < 499) {
+      this.keyRefusals.inc({ ...key, reason: record.error?.kind ?? "unknown" });
+    }
     const usage = countedUsage(record);
     if (usage === undefined) return;
     const counts: Record<string, number> = {
@@ -110,10 +135,17 @@ export class GatewayMetrics implements UsageSink {
       cache_write: usage.cacheWriteTokens,
       reasoning: usage.reasoningTokens,
     };
-    for (const [type, n] of Object.entries(counts)) this.tokens.inc({ ...target, type }, n);
+    const byAlias = { alias: record.alias ?? "", ...target };
+    for (const [type, n] of Object.entries(counts)) {
+      this.tokens.inc({ ...byAlias, type }, n);
+      this.keyTokens.inc({ ...key, type }, n);
+    }
     const cost = costOf(usage, pricingOf(this.#config.providers, record.provider, record.model));
     if (cost.total === null) this.unpriced.inc(target);
-    else this.cost.inc(target, cost.total);
+    else {
+      this.cost.inc(byAlias, cost.total);
+      this.keyCost.inc(key, cost.total);
+    }
   }
 
   /** The whole exposition, ending with a newline. */
@@ -130,6 +162,10 @@ export class GatewayMetrics implements UsageSink {
       this.overhead.render(),
       this.upstreamErrors.render(),
       inFlight.render(),
+      this.keyRequests.render(),
+      this.keyTokens.render(),
+      this.keyCost.render(),
+      this.keyRefusals.render(),
     ];
     const cooling = this.live.cooling?.();
     if (cooling !== undefined) {
@@ -144,6 +180,8 @@ export class GatewayMetrics implements UsageSink {
     }
     const stats = this.live.targetStats?.();
     if (stats !== undefined) parts.push(...statsGauges(stats));
+    const extra = this.live.extra?.();
+    if (extra !== undefined) parts.push(extra);
     return parts.join("");
   }
 }

@@ -10,12 +10,19 @@ import { GatewayMetrics } from "./metrics.ts";
 import { DISCARD_USAGE, type UsageSink } from "./record.ts";
 import { RollingStats } from "./stats.ts";
 import { fanOut, UsageLog } from "./usage_log.ts";
+import { renderProcessMetrics } from "./process_metrics.ts";
 
 export interface ObservabilityOptions {
   /** Replaces the usage log file (tests collect records instead). */
   usage?: UsageSink;
   /** Read at scrape time for the cooling gauge. */
   health?: () => TargetHealth;
+  /** More places finished records go (trace export). */
+  sinks?: UsageSink[];
+  /** More exposition text at scrape time (trace export counters). */
+  extraMetrics?: () => string;
+  /** For `plexus_build_info`. */
+  version?: string;
 }
 
 /** Prometheus text format, version 0.0.4. */
@@ -39,11 +46,18 @@ export class Observability {
         ? undefined
         : () => coolingTargets(config, health(), Date.now()),
       targetStats: () => this.stats.snapshot(),
+      extra: () =>
+        renderProcessMetrics(options.version ?? "unknown") + (options.extraMetrics?.() ?? ""),
     });
     const usageLog = options.usage === undefined ? new UsageLog(config) : undefined;
     this.#usageLog = usageLog;
     this.#bodies = config.logging.bodies ? new BodiesLog(config) : undefined;
-    this.sink = fanOut([options.usage ?? usageLog ?? DISCARD_USAGE, this.metrics, this.stats]);
+    this.sink = fanOut([
+      options.usage ?? usageLog ?? DISCARD_USAGE,
+      this.metrics,
+      this.stats,
+      ...options.sinks ?? [],
+    ]);
   }
 
   /** Runs one generation request: counts it in flight and copies bodies when asked to. */

@@ -1,5 +1,5 @@
 /** What Plexus remembers about one request once it is over: the input of logs and metrics. */
-import type { ApiName, ErrorKind, Usage } from "../codecs/unified.ts";
+import type { ApiName, ErrorKind, StopReason, Usage } from "../codecs/unified.ts";
 
 export interface AttemptRecord {
   provider: string;
@@ -43,6 +43,20 @@ export interface RequestRecord {
   upstreamMs?: number;
   clientIp?: string;
   userAgent?: string;
+  /** Why the answer ended (the final target's stop reason), when it did. */
+  finishReason?: StopReason;
+  /** The request's trace, when telemetry is on (`src/telemetry/`). */
+  trace?: TraceIds;
+}
+
+/** What a finished record needs to become spans; `RequestTrace` keeps these while it runs. */
+export interface TraceIds {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
+  readonly sampled: boolean;
+  /** One per upstream attempt whose request went out with a `traceparent`, in order. */
+  readonly attempts: ReadonlyArray<{ spanId: string; startedAt: number }>;
 }
 
 /** The usage logs, metrics and statistics count: reported or estimated, never invented. */

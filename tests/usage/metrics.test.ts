@@ -5,48 +5,7 @@ import { ALWAYS_HEALTHY } from "../../src/routing/health.ts";
 import { TEST_KEY, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { type Line, readUsageFiles } from "./log_support.ts";
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** An independent reader of the text exposition format: every line a comment or a sample. */
-function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, string> } {
-  const samples: Sample[] = [];
-  const types = new Map<string, string>();
-  assert.ok(text.endsWith("\n"), "the exposition ends with a line feed");
-  for (const line of text.trimEnd().split("\n")) {
-    const type = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/
-      .exec(line);
-    if (type !== null) {
-      types.set(type[1], type[2]);
-      continue;
-    }
-    if (/^# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*$/.test(line)) continue;
-    const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (-?[0-9.e+-]+|\+Inf|NaN)$/.exec(line);
-    assert.ok(sample !== null, `not a Prometheus sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    const labelText = sample[2] ?? "";
-    const labelPattern = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"(,|$)/y;
-    let consumed = 0;
-    let match;
-    while ((match = labelPattern.exec(labelText)) !== null) {
-      labels[match[1]] = match[2];
-      consumed = labelPattern.lastIndex;
-    }
-    assert.equal(consumed, labelText.length, `malformed labels: ${labelText}`);
-    samples.push({ name: sample[1], labels, value: Number(sample[3].replace("+Inf", "Infinity")) });
-  }
-  return { samples, types };
-}
-
-function sum(samples: Sample[], name: string, where: Record<string, string> = {}): number {
-  return samples
-    .filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v))
-    .reduce((total, s) => total + s.value, 0);
-}
+import { parsePrometheus, sum } from "../support/prometheus_text.ts";
 
 function numberField(lines: Line[], field: string): number {
   return lines.reduce(
@@ -111,6 +70,21 @@ Deno.test("/metrics parses as Prometheus text and its counters match the usage l
   assert.equal(types.get("plexus_requests_total"), "counter");
   assert.equal(types.get("plexus_request_duration_seconds"), "histogram");
   assert.equal(sum(samples, "plexus_requests_total"), lines.length);
+  // Per key: every request here used the one configured key, so its series equal the totals.
+  assert.equal(sum(samples, "plexus_key_requests_total", { key: "tester" }), lines.length);
+  assert.equal(
+    sum(samples, "plexus_key_tokens_total", { key: "tester", type: "input" }),
+    numberField(lines, "input_tokens"),
+  );
+  assert.equal(
+    sum(samples, "plexus_key_cost_usd_total", { key: "tester" }),
+    numberField(lines, "cost_usd"),
+  );
+  assert.equal(
+    sum(samples, "plexus_key_refusals_total", { key: "tester", reason: "not_found" }),
+    1,
+    "the unknown model was refused before any provider",
+  );
   for (const status of [200, 400, 404]) {
     assert.equal(
       sum(samples, "plexus_requests_total", { status: String(status) }),
