@@ -5,20 +5,33 @@ import type { Config } from "../config/types.ts";
 interface ListedModel {
   id: string;
   ownedBy: string;
+  embedding: boolean;
 }
 
 function listedModels(config: Config): ListedModel[] {
-  const models: ListedModel[] = Object.keys(config.models).map((id) => ({
-    id,
+  const isEmbedding = (provider: string, model: string) =>
+    config.providers[provider]?.models[model]?.kind === "embedding";
+  // An alias serves one kind (checked when the config loads): its first target tells which.
+  const models: ListedModel[] = Object.values(config.models).map((alias) => ({
+    id: alias.name,
     ownedBy: "plexus",
+    embedding: alias.targets.length > 0 &&
+      isEmbedding(alias.targets[0].provider, alias.targets[0].model),
   }));
   for (const provider of Object.values(config.providers)) {
     for (const model of Object.keys(provider.models)) {
-      models.push({ id: `${provider.name}/${model}`, ownedBy: provider.name });
+      models.push({
+        id: `${provider.name}/${model}`,
+        ownedBy: provider.name,
+        embedding: isEmbedding(provider.name, model),
+      });
     }
   }
   return models;
 }
+
+const GENERATION_METHODS = ["generateContent", "streamGenerateContent", "countTokens"];
+const EMBEDDING_METHODS = ["embedContent", "batchEmbedContents"];
 
 /**
  * One model as both OpenAI and Anthropic describe it: the fields do not clash, so any client of
@@ -29,7 +42,7 @@ function modelObject(model: ListedModel, dialect: ApiName): Record<string, unkno
     return {
       name: `models/${model.id}`,
       displayName: model.id,
-      supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
+      supportedGenerationMethods: model.embedding ? EMBEDDING_METHODS : GENERATION_METHODS,
     };
   }
   return {
