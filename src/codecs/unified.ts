@@ -87,6 +87,39 @@ export interface UnifiedTool {
   /** JSON Schema of the arguments object. */
   parameters: Record<string, unknown>;
   strict?: boolean;
+  /**
+   * The client's own shape of this tool when it was not a plain function (Responses `custom`
+   * and `namespace` tools). Providers see a plain function named `name`; the client's codec
+   * uses this to give calls back in the client's shape (see `src/codecs/tool_names.ts`).
+   */
+  client?: ClientToolShape;
+}
+
+export interface ClientToolShape {
+  /** The tool's name as the client wrote it (inside its namespace, if any). */
+  name: string;
+  /** The Responses `namespace` the tool belongs to. */
+  namespace?: string;
+  /** A free-form (`custom`) tool: one string `input` parameter instead of JSON arguments. */
+  custom?: boolean;
+}
+
+/**
+ * A tool the provider runs itself (OpenAI hosted tools, Anthropic server tools, Gemini built-in
+ * tools). `kind` is what can travel to another API; `other` tools stay with their own API.
+ */
+export type HostedToolKind = "web_search" | "code_execution" | "other";
+
+export interface HostedTool {
+  kind: HostedToolKind;
+  /** The tool's type as the client wrote it (`web_search`, `web_search_20250305`, `googleSearch`). */
+  wireType: string;
+  /** Web search: only results from these domains. */
+  allowedDomains?: string[];
+  /** Web search: never results from these domains. */
+  blockedDomains?: string[];
+  /** Anthropic `max_uses`. */
+  maxUses?: number;
 }
 
 export type ToolChoice =
@@ -123,6 +156,8 @@ export interface UnifiedRequest {
   system?: string;
   messages: UnifiedMessage[];
   tools?: UnifiedTool[];
+  /** Tools the provider runs itself; see `src/codecs/hosted_tools.ts` for what maps where. */
+  hostedTools?: HostedTool[];
   toolChoice?: ToolChoice;
   parallelToolCalls?: boolean;
   maxTokens?: number;

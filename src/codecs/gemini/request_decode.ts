@@ -7,6 +7,8 @@
 import type { InboundContext } from "../codec.ts";
 import {
   type ContentPart,
+  type HostedTool,
+  type HostedToolKind,
   invalidRequest,
   type ReasoningConfig,
   type ResponseFormat,
@@ -37,8 +39,10 @@ export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedReq
     Object.assign(request, decodeGenerationConfig(body["generationConfig"]));
   }
   if (body["tools"] !== undefined) {
-    const tools = decodeTools(body["tools"]);
+    const hosted: HostedTool[] = [];
+    const tools = decodeTools(body["tools"], hosted);
     if (tools.length > 0) request.tools = tools;
+    if (hosted.length > 0) request.hostedTools = hosted;
   }
   const toolChoice = decodeToolConfig(body["toolConfig"]);
   if (toolChoice !== undefined) request.toolChoice = toolChoice;
@@ -309,19 +313,21 @@ function decodeThinkingConfig(config: unknown, path: string): ReasoningConfig | 
 
 // ---- tools ---------------------------------------------------------------------------------
 
-/** ai.google.dev/api/caching#Tool: only `functionDeclarations` can travel to other APIs. */
-function decodeTools(tools: unknown): UnifiedTool[] {
+/**
+ * ai.google.dev/api/caching#Tool: `functionDeclarations` are client tools; `googleSearch`
+ * (and the older `googleSearchRetrieval`) and `codeExecution` have equivalents at other
+ * providers; every other built-in tool (`urlContext`, `fileSearch`...) stays with Gemini.
+ */
+function decodeTools(tools: unknown, hosted: HostedTool[]): UnifiedTool[] {
   if (!Array.isArray(tools)) throw invalidRequest("tools: expected an array", "tools");
   const out: UnifiedTool[] = [];
   tools.forEach((tool, t) => {
     const path = `tools[${t}]`;
     if (!isObject(tool)) throw invalidRequest(`${path}: expected an object`, path);
     for (const [kind, declarations] of Object.entries(tool)) {
-      if (kind !== "functionDeclarations") {
-        throw invalidRequest(
-          `${path}.${kind}: unsupported tool kind; only functionDeclarations are supported`,
-          `${path}.${kind}`,
-        );
+      if (kind !== "functionDeclarations" && kind !== "function_declarations") {
+        hosted.push({ kind: HOSTED_KINDS.get(kind) ?? "other", wireType: kind });
+        continue;
       }
       if (!Array.isArray(declarations)) {
         throw invalidRequest(`${path}.functionDeclarations: expected an array`, path);
@@ -333,6 +339,16 @@ function decodeTools(tools: unknown): UnifiedTool[] {
   });
   return out;
 }
+
+/** The JSON API accepts both spellings of a field name. */
+const HOSTED_KINDS = new Map<string, HostedToolKind>([
+  ["googleSearch", "web_search"],
+  ["google_search", "web_search"],
+  ["googleSearchRetrieval", "web_search"],
+  ["google_search_retrieval", "web_search"],
+  ["codeExecution", "code_execution"],
+  ["code_execution", "code_execution"],
+]);
 
 function decodeDeclaration(declaration: unknown, path: string): UnifiedTool {
   if (!isObject(declaration) || !isString(declaration["name"])) {

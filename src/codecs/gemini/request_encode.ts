@@ -47,6 +47,8 @@ export function fromUnifiedRequest(
       }),
     }];
   }
+  const builtIn = builtInTools(request);
+  if (builtIn.length > 0) body.tools = [...(body.tools as unknown[] ?? []), ...builtIn];
   if (request.toolChoice !== undefined) {
     body.toolConfig = { functionCallingConfig: functionCallingConfig(request.toolChoice) };
   }
@@ -162,6 +164,19 @@ function signUnsignedFunctionCalls(contents: GeminiContent[]): void {
 // ---- tool choice and generation config -----------------------------------------------------
 
 /** ai.google.dev/api/caching#FunctionCallingConfig */
+/**
+ * Hosted tools as Gemini built-in tools ("Grounding with Google Search": `googleSearch`; "Code
+ * execution": `codeExecution`), one `Tool` object each.
+ */
+function builtInTools(request: UnifiedRequest): Record<string, unknown>[] {
+  const tools: Record<string, unknown>[] = [];
+  for (const tool of request.hostedTools ?? []) {
+    if (tool.kind === "web_search") tools.push({ googleSearch: {} });
+    if (tool.kind === "code_execution") tools.push({ codeExecution: {} });
+  }
+  return tools;
+}
+
 function functionCallingConfig(choice: ToolChoice): Record<string, unknown> {
   switch (choice.type) {
     case "auto":

@@ -13,8 +13,8 @@ import type {
   ToolChoice,
   UnifiedMessage,
   UnifiedRequest,
-  UnifiedTool,
 } from "../unified.ts";
+import { readTools } from "./tools_decode.ts";
 import { invalidRequest } from "../unified.ts";
 import { isObject, isString, type JsonObject } from "../json_guards.ts";
 import { effortForBudget } from "../reasoning_budget.ts";
@@ -35,8 +35,9 @@ export function toUnifiedRequest(body: unknown, _ctx: InboundContext): UnifiedRe
   assignSampling(request, body);
   const stop = readStopSequences(body.stop_sequences);
   if (stop !== undefined) request.stop = stop;
-  const tools = readTools(body.tools);
-  if (tools !== undefined) request.tools = tools;
+  const { tools, hosted } = readTools(body.tools);
+  if (tools.length > 0) request.tools = tools;
+  if (hosted.length > 0) request.hostedTools = hosted;
   assignToolChoice(request, body.tool_choice);
   const reasoning = readReasoning(body.thinking, body.output_config);
   if (reasoning !== undefined) request.reasoning = reasoning;
@@ -324,37 +325,6 @@ function readRedactedThinkingBlock(block: JsonObject, path: string): ContentPart
 }
 
 // ---- tools ------------------------------------------------------------------------------------
-
-/** Client tools (Tool use, "Specifying client tools"); server tools have no unified form. */
-function readTools(value: unknown): UnifiedTool[] | undefined {
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw invalidRequest("tools: expected an array", "tools");
-  if (value.length === 0) return undefined;
-  return value.map((tool, i) => readTool(tool, `tools[${i}]`));
-}
-
-function readTool(value: unknown, path: string): UnifiedTool {
-  if (!isObject(value)) throw invalidRequest(`${path}: expected a tool object`, path);
-  if (value.type !== undefined && value.type !== null && value.type !== "custom") {
-    throw invalidRequest(
-      `${path}.type: server tool "${String(value.type)}" is not supported by this gateway`,
-      `${path}.type`,
-    );
-  }
-  if (!isString(value.name) || value.name === "") {
-    throw invalidRequest(`${path}.name: expected a non-empty string`, `${path}.name`);
-  }
-  if (!isObject(value.input_schema)) {
-    throw invalidRequest(
-      `${path}.input_schema: expected a JSON Schema object`,
-      `${path}.input_schema`,
-    );
-  }
-  const tool: UnifiedTool = { name: value.name, parameters: value.input_schema };
-  if (isString(value.description)) tool.description = value.description;
-  if (value.strict === true) tool.strict = true;
-  return tool;
-}
 
 /** `tool_choice` (Tool use, "Forcing tool use"). */
 function assignToolChoice(request: UnifiedRequest, value: unknown): void {

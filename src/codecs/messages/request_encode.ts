@@ -29,7 +29,8 @@ export function fromUnifiedRequest(req: UnifiedRequest, target: TargetInfo): Jso
 
   const tools = encodeTools(req);
   const toolChoice = tools.length > 0 ? encodeToolChoice(req) : undefined;
-  if (tools.length > 0) body.tools = tools;
+  const serverTools = encodeServerTools(req);
+  if (tools.length > 0 || serverTools.length > 0) body.tools = [...tools, ...serverTools];
   if (toolChoice !== undefined) body.tool_choice = toolChoice;
 
   const budget = thinkingBudget(req, toolChoice);
@@ -63,6 +64,23 @@ function encodeTools(req: UnifiedRequest): WireTool[] {
       description: "Give the final answer as a JSON object that matches this schema.",
       input_schema: schema,
     });
+  }
+  return tools;
+}
+
+/**
+ * Hosted tools as Anthropic server tools: web search is "Web search tool" (`web_search_20250305`;
+ * `allowed_domains` and `blocked_domains` cannot both be given, allowed wins).
+ */
+function encodeServerTools(req: UnifiedRequest): JsonObject[] {
+  const tools: JsonObject[] = [];
+  for (const hosted of req.hostedTools ?? []) {
+    if (hosted.kind !== "web_search") continue;
+    const tool: JsonObject = { type: "web_search_20250305", name: "web_search" };
+    if (hosted.maxUses !== undefined) tool.max_uses = hosted.maxUses;
+    if (hosted.allowedDomains !== undefined) tool.allowed_domains = hosted.allowedDomains;
+    else if (hosted.blockedDomains !== undefined) tool.blocked_domains = hosted.blockedDomains;
+    tools.push(tool);
   }
   return tools;
 }

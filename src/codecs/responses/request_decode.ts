@@ -10,10 +10,8 @@ import {
   type ReasoningConfig,
   type ResponseFormat,
   type TextPart,
-  type ToolChoice,
   type UnifiedMessage,
   type UnifiedRequest,
-  type UnifiedTool,
 } from "../unified.ts";
 import { parseBase64DataUrl } from "../data_url.ts";
 import { reasoningForOpenAiEffort } from "../reasoning_budget.ts";
@@ -25,6 +23,8 @@ import {
 } from "../request_fields.ts";
 import { reasoningFieldsFrom } from "./reasoning_carrier.ts";
 import { isObject, type JsonObject, stringField } from "../json_guards.ts";
+import { decodeToolChoice, decodeTools } from "./tools_decode.ts";
+import { flatToolName } from "../tool_names.ts";
 
 export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedRequest {
   if (!isObject(body)) throw invalidRequest("request body: expected a JSON object");
@@ -46,7 +46,11 @@ export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedReq
     stream: optionalBoolean(body.stream, "stream") ?? ctx.stream ?? false,
   };
   if (systemParts.length > 0) request.system = systemParts.join("\n\n");
-  if (body.tools !== undefined && body.tools !== null) request.tools = decodeTools(body.tools);
+  if (body.tools !== undefined && body.tools !== null) {
+    const { tools, hosted } = decodeTools(body.tools);
+    if (tools.length > 0) request.tools = tools;
+    if (hosted.length > 0) request.hostedTools = hosted;
+  }
   if (body.tool_choice !== undefined && body.tool_choice !== null) {
     request.toolChoice = decodeToolChoice(body.tool_choice);
   }
@@ -129,7 +133,11 @@ function decodeInput(input: unknown): DecodedInput {
       case "function_call":
         append("assistant", [decodeFunctionCall(item, path)]);
         return;
+      case "custom_tool_call":
+        append("assistant", [decodeCustomToolCall(item, path)]);
+        return;
       case "function_call_output":
+      case "custom_tool_call_output":
         append("user", [decodeFunctionCallOutput(item, path)]);
         return;
       case "reasoning":
@@ -142,6 +150,7 @@ function decodeInput(input: unknown): DecodedInput {
           "input",
         );
       default:
+        if (typeof type === "string" && HOSTED_TOOL_ITEM.test(type)) return;
         throw invalidRequest(
           `${path}.type: "${String(type)}" items are not supported by Plexus`,
           "input",
@@ -220,6 +229,15 @@ function decodeImage(part: JsonObject, path: string): ImagePart {
   return image;
 }
 
+/**
+ * Calls and results of tools the provider ran itself (web search, file search, code
+ * interpreter, image generation, MCP, tool search...): the provider already used their results
+ * in its answer, and another API has no form for them, so a translated request leaves them out.
+ */
+const HOSTED_TOOL_ITEM =
+  /^(web_search|file_search|code_interpreter|image_generation|mcp|tool_search|computer|local_shell|shell|apply_patch)_\w+$|^mcp_/;
+
+/** A `function_call` inside a namespace names the function the provider saw (see tool_names). */
 function decodeFunctionCall(item: JsonObject, path: string): ContentPart {
   const args = item.arguments;
   if (args !== undefined && typeof args !== "string") {
@@ -228,8 +246,18 @@ function decodeFunctionCall(item: JsonObject, path: string): ContentPart {
   return {
     type: "tool_call",
     id: requireString(item, "call_id", path),
-    name: requireString(item, "name", path),
+    name: flatToolName(stringField(item, "namespace"), requireString(item, "name", path)),
     arguments: args === undefined || args === "" ? "{}" : args,
+  };
+}
+
+/** A `custom_tool_call` (free-form input) is a call of the function `{input: string}`. */
+function decodeCustomToolCall(item: JsonObject, path: string): ContentPart {
+  return {
+    type: "tool_call",
+    id: requireString(item, "call_id", path),
+    name: flatToolName(stringField(item, "namespace"), requireString(item, "name", path)),
+    arguments: JSON.stringify({ input: requireString(item, "input", path) }),
   };
 }
 
@@ -263,42 +291,6 @@ function decodeReasoningItem(item: JsonObject, path: string): ContentPart[] {
 }
 
 // ---- tools and options ----------------------------------------------------------------------
-
-/** "Function calling" -> function tools are flat: `{type:"function", name, parameters}`. */
-function decodeTools(tools: unknown): UnifiedTool[] {
-  if (!Array.isArray(tools)) throw invalidRequest("tools: expected an array", "tools");
-  return tools.map((tool, i) => {
-    const path = `tools[${i}]`;
-    if (!isObject(tool)) throw invalidRequest(`${path}: expected an object`, "tools");
-    if (tool.type !== "function") {
-      throw invalidRequest(
-        `${path}.type: built-in tool "${String(tool.type)}" is not supported by Plexus; ` +
-          "only function tools are",
-        "tools",
-      );
-    }
-    const parameters = tool.parameters ?? { type: "object", properties: {} };
-    if (!isObject(parameters)) {
-      throw invalidRequest(`${path}.parameters: expected a JSON Schema object`, "tools");
-    }
-    const decoded: UnifiedTool = { name: requireString(tool, "name", path), parameters };
-    const description = stringField(tool, "description");
-    if (description !== undefined) decoded.description = description;
-    if (typeof tool.strict === "boolean") decoded.strict = tool.strict;
-    return decoded;
-  });
-}
-
-function decodeToolChoice(choice: unknown): ToolChoice {
-  if (choice === "auto" || choice === "none" || choice === "required") return { type: choice };
-  if (isObject(choice) && choice.type === "function" && typeof choice.name === "string") {
-    return { type: "tool", name: choice.name };
-  }
-  throw invalidRequest(
-    'tool_choice: expected "auto", "none", "required" or {"type":"function","name":...}',
-    "tool_choice",
-  );
-}
 
 /** "Reasoning": `reasoning.effort` ("none" turns reasoning off). */
 function decodeReasoning(value: unknown): ReasoningConfig | undefined {

@@ -38,7 +38,8 @@ export function fromUnifiedRequest(req: UnifiedRequest, target: TargetInfo): Jso
   if (req.temperature !== undefined) body.temperature = req.temperature;
   if (req.topP !== undefined) body.top_p = req.topP;
   // Dropped: `topK` and `stop` have no Responses equivalent.
-  if (req.tools && req.tools.length > 0) body.tools = req.tools.map(encodeTool);
+  const tools = [...(req.tools ?? []).map(encodeTool), ...encodeHostedTools(req)];
+  if (tools.length > 0) body.tools = tools;
   if (req.toolChoice) body.tool_choice = encodeToolChoice(req.toolChoice);
   if (req.parallelToolCalls !== undefined) body.parallel_tool_calls = req.parallelToolCalls;
   if (req.reasoning?.enabled) {
@@ -152,6 +153,22 @@ function encodeTool(tool: UnifiedTool): JsonObject {
   // properties, no `additionalProperties: false`), so it is on only when the client asked.
   out.strict = tool.strict ?? false;
   return out;
+}
+
+/** Built-in tools: "Web search" (`web_search`) and "Code interpreter" (`code_interpreter`). */
+function encodeHostedTools(req: UnifiedRequest): JsonObject[] {
+  const tools: JsonObject[] = [];
+  for (const hosted of req.hostedTools ?? []) {
+    if (hosted.kind === "web_search") {
+      const tool: JsonObject = { type: "web_search" };
+      if (hosted.allowedDomains) tool.filters = { allowed_domains: hosted.allowedDomains };
+      tools.push(tool);
+    }
+    if (hosted.kind === "code_execution") {
+      tools.push({ type: "code_interpreter", container: { type: "auto" } });
+    }
+  }
+  return tools;
 }
 
 function encodeToolChoice(choice: ToolChoice): unknown {

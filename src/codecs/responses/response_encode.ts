@@ -3,7 +3,14 @@
  * (OpenAI API reference, "The response object" -> `output` items).
  */
 import type { EncodeContext } from "../codec.ts";
-import type { ReasoningPart, TextPart, ToolCallPart, UnifiedResponse } from "../unified.ts";
+import type {
+  ClientToolShape,
+  ReasoningPart,
+  TextPart,
+  ToolCallPart,
+  UnifiedResponse,
+} from "../unified.ts";
+import { clientToolsByName, customToolInput } from "../tool_names.ts";
 import { encryptedContentFor } from "./reasoning_carrier.ts";
 import { responseIdFor, responseObject } from "./response_object.ts";
 import { outcomeForStopReason } from "./stop_reason.ts";
@@ -21,7 +28,7 @@ export function fromUnifiedResponse(res: UnifiedResponse, ctx: EncodeContext): u
     error: outcome.status === "failed"
       ? { code: "server_error", message: "the model failed to answer" }
       : undefined,
-    output: outputItems(res.content, ctx.requestId),
+    output: outputItems(res.content, ctx),
     usage: res.usage,
   }, ctx.request);
 }
@@ -29,8 +36,10 @@ export function fromUnifiedResponse(res: UnifiedResponse, ctx: EncodeContext): u
 /** Adjacent text parts form one `message` item; each reasoning part and tool call its own item. */
 function outputItems(
   content: Array<TextPart | ToolCallPart | ReasoningPart>,
-  requestId: string,
+  ctx: EncodeContext,
 ): JsonObject[] {
+  const requestId = ctx.requestId;
+  const clientTools = clientToolsByName(ctx.request.tools);
   const items: JsonObject[] = [];
   let message: JsonObject[] | undefined;
   content.forEach((part, n) => {
@@ -43,11 +52,13 @@ function outputItems(
       return;
     }
     message = undefined;
-    items.push(
-      part.type === "tool_call"
-        ? functionCallItem(mintedId("fc", requestId, n), part.id, part.name, part.arguments)
-        : reasoningItem(part.id ?? mintedId("rs", requestId, n), part),
-    );
+    if (part.type === "reasoning") {
+      items.push(reasoningItem(part.id ?? mintedId("rs", requestId, n), part));
+      return;
+    }
+    const shape = clientTools.get(part.name);
+    const id = mintedId(shape?.custom ? "ctc" : "fc", requestId, n);
+    items.push(toolCallItem(id, part.id, part.name, part.arguments, shape));
   });
   return items;
 }
@@ -72,6 +83,35 @@ export function functionCallItem(
   status: "in_progress" | "completed" = "completed",
 ): JsonObject {
   return { type: "function_call", id, call_id: callId, name, arguments: args, status };
+}
+
+/**
+ * A call as the client declared the tool: a `custom_tool_call` with its free-form `input`, or a
+ * `function_call`, with the client's `namespace` and name when the tool was in one.
+ */
+export function toolCallItem(
+  id: string,
+  callId: string,
+  flatName: string,
+  args: string,
+  shape: ClientToolShape | undefined,
+  status: "in_progress" | "completed" = "completed",
+): JsonObject {
+  if (shape === undefined) return functionCallItem(id, callId, flatName, args, status);
+  const namespace = shape.namespace !== undefined ? { namespace: shape.namespace } : {};
+  if (shape.custom) {
+    const input = status === "in_progress" ? "" : customToolInput(args);
+    return {
+      type: "custom_tool_call",
+      id,
+      call_id: callId,
+      ...namespace,
+      name: shape.name,
+      input,
+      status,
+    };
+  }
+  return { ...functionCallItem(id, callId, shape.name, args, status), ...namespace };
 }
 
 export function reasoningItem(

@@ -5,10 +5,17 @@
  */
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
 import { sseFrame } from "../../wire/sse.ts";
-import { emptyUsage, type StopReason, type StreamEvent, type Usage } from "../unified.ts";
+import {
+  type ClientToolShape,
+  emptyUsage,
+  type StopReason,
+  type StreamEvent,
+  type Usage,
+} from "../unified.ts";
 import { failedCodeForKind } from "./errors.ts";
 import { redactedCarrier, signatureCarrier } from "./reasoning_carrier.ts";
-import { functionCallItem, messageItem, outputText } from "./response_encode.ts";
+import { messageItem, outputText, toolCallItem } from "./response_encode.ts";
+import { clientToolsByName, customToolInput } from "../tool_names.ts";
 import { responseIdFor, responseObject, type ResponseObjectFields } from "./response_object.ts";
 import { outcomeForStopReason } from "./stop_reason.ts";
 import type { JsonObject } from "../json_guards.ts";
@@ -43,6 +50,8 @@ interface OpenFunctionCall {
   name: string;
   args: string;
   toolIndex: number;
+  /** The client declared this tool as custom or inside a namespace. */
+  shape?: ClientToolShape;
 }
 
 type OpenItem = OpenMessage | OpenReasoning | OpenFunctionCall;
@@ -63,7 +72,8 @@ class ResponsesStreamEncoder implements StreamEncoder {
    * Finished function_call items by tool index, with the argument text received so far, for
    * argument deltas that arrive late.
    */
-  #doneCalls = new Map<number, { item: JsonObject; args: string }>();
+  #doneCalls = new Map<number, { item: JsonObject; args: string; custom: boolean }>();
+  #clientTools: Map<string, ClientToolShape>;
   #usage: Usage = emptyUsage();
   #stopReason: StopReason | undefined;
 
@@ -71,6 +81,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
     this.#ctx = ctx;
     this.#id = responseIdFor("", ctx.requestId);
     this.#model = ctx.request.model;
+    this.#clientTools = clientToolsByName(ctx.request.tools);
   }
 
   push(ev: StreamEvent): string {
@@ -278,17 +289,19 @@ class ResponsesStreamEncoder implements StreamEncoder {
   }
 
   #openFunctionCall(toolIndex: number, callId: string, name: string): string {
+    const shape = this.#clientTools.get(name);
     const open: OpenFunctionCall = {
       kind: "function_call",
       outputIndex: this.#output.length,
-      id: this.#nextItemId("fc"),
+      id: this.#nextItemId(shape?.custom ? "ctc" : "fc"),
       callId,
       name,
       args: "",
       toolIndex,
+      shape,
     };
     this.#open = open;
-    const item = functionCallItem(open.id, callId, name, "", "in_progress");
+    const item = toolCallItem(open.id, callId, name, "", shape, "in_progress");
     this.#output.push(item);
     return this.#frame("response.output_item.added", { output_index: open.outputIndex, item });
   }
@@ -297,6 +310,9 @@ class ResponsesStreamEncoder implements StreamEncoder {
     const open = this.#open;
     if (open?.kind === "function_call" && open.toolIndex === toolIndex) {
       open.args += delta;
+      // A custom call's input is the `input` string inside the JSON arguments: sent whole at
+      // its end, as the arguments are only then known to parse.
+      if (open.shape?.custom) return "";
       return this.#frame("response.function_call_arguments.delta", {
         item_id: open.id,
         output_index: open.outputIndex,
@@ -309,7 +325,8 @@ class ResponsesStreamEncoder implements StreamEncoder {
     const done = this.#doneCalls.get(toolIndex);
     if (done) {
       done.args += delta;
-      done.item.arguments = done.args;
+      if (done.custom) done.item.input = customToolInput(done.args);
+      else done.item.arguments = done.args;
     }
     return "";
   }
@@ -367,13 +384,16 @@ class ResponsesStreamEncoder implements StreamEncoder {
 
   #closeFunctionCall(open: OpenFunctionCall): string {
     const args = open.args === "" ? "{}" : open.args;
-    const item = functionCallItem(open.id, open.callId, open.name, args);
+    const item = toolCallItem(open.id, open.callId, open.name, args, open.shape);
     this.#output[open.outputIndex] = item;
-    this.#doneCalls.set(open.toolIndex, { item, args: open.args });
-    return this.#frame("response.function_call_arguments.done", {
-      item_id: open.id,
-      output_index: open.outputIndex,
-      arguments: args,
-    }) + this.#frame("response.output_item.done", { output_index: open.outputIndex, item });
+    const custom = open.shape?.custom === true;
+    this.#doneCalls.set(open.toolIndex, { item, args: open.args, custom });
+    const base = { item_id: open.id, output_index: open.outputIndex };
+    const frames = custom
+      ? this.#frame("response.custom_tool_call_input.delta", { ...base, delta: item.input }) +
+        this.#frame("response.custom_tool_call_input.done", { ...base, input: item.input })
+      : this.#frame("response.function_call_arguments.done", { ...base, arguments: args });
+    return frames +
+      this.#frame("response.output_item.done", { output_index: open.outputIndex, item });
   }
 }
