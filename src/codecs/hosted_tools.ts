@@ -13,6 +13,7 @@
  */
 import {
   type ApiName,
+  type GatewayError,
   type HostedTool,
   type HostedToolKind,
   invalidRequest,
@@ -32,33 +33,18 @@ export function hostedToolSupported(api: ApiName, tool: HostedTool): boolean {
   return SUPPORTED[api].has(tool.kind);
 }
 
-export interface HostedToolPlan {
-  /** The request with only the hosted tools the target can run. */
-  request: UnifiedRequest;
-  /** The client's names (`wireType`) of the tools left out. */
-  dropped: string[];
+/** The client's names (`wireType`) of the hosted tools a translated request to `api` leaves out. */
+export function unsupportedHostedTools(request: UnifiedRequest, api: ApiName): string[] {
+  return (request.hostedTools ?? [])
+    .filter((tool) => !hostedToolSupported(api, tool))
+    .map((tool) => tool.wireType);
 }
 
-/**
- * What a translated request to `api` carries of the client's hosted tools. Throws a 400 naming
- * the tools when the policy is `reject` and any cannot go.
- */
-export function planHostedTools(
-  request: UnifiedRequest,
-  api: ApiName,
-  policy: UnsupportedToolsPolicy = "drop",
-): HostedToolPlan {
-  const hosted = request.hostedTools ?? [];
-  if (hosted.length === 0) return { request, dropped: [] };
-  const kept = hosted.filter((tool) => hostedToolSupported(api, tool));
-  const dropped = hosted.filter((tool) => !hostedToolSupported(api, tool)).map((t) => t.wireType);
-  if (dropped.length === 0) return { request, dropped };
-  if (policy === "reject") {
-    throw invalidRequest(
-      `tools: ${dropped.map((t) => `"${t}"`).join(", ")} cannot run on the selected ${api} ` +
-        "provider, and this gateway's unsupported_tools policy is reject",
-      "tools",
-    );
-  }
-  return { request: { ...request, hostedTools: kept }, dropped };
+/** The 400 of the `unsupported_tools: reject` policy. */
+export function unsupportedToolsError(tools: string[], api: ApiName): GatewayError {
+  return invalidRequest(
+    `tools: ${tools.map((t) => `"${t}"`).join(", ")} cannot run on the selected ${api} ` +
+      "provider, and this gateway's unsupported_tools policy is reject",
+    "tools",
+  );
 }

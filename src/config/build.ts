@@ -108,6 +108,7 @@ export function buildConfig(
       maxMs: file.cooldown?.max_ms ?? DEFAULTS.cooldownMaxMs,
     },
     retryOnConnectionReset: file.retry_on_connection_reset ?? true,
+    unsupportedTools: file.unsupported_tools ?? "drop",
     logging: { bodies: file.logging?.bodies ?? false },
     metrics: { public: file.metrics?.public ?? false },
     telemetry: buildTelemetry(file.telemetry),

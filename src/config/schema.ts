@@ -103,6 +103,7 @@ export const fileSchema = z.strictObject({
   cooldown: z.strictObject({ base_ms: positiveInt.optional(), max_ms: positiveInt.optional() })
     .optional(),
   retry_on_connection_reset: z.boolean().optional(),
+  unsupported_tools: z.enum(["drop", "reject"]).optional(),
   logging: z.strictObject({ bodies: z.boolean().optional() }).optional(),
   metrics: z.strictObject({ public: z.boolean().optional() }).optional(),
   telemetry: telemetrySchema.optional(),

@@ -114,6 +114,8 @@ export interface Config {
   metrics: { public: boolean };
   /** `telemetry:` as written; the `OTEL_*` variables are read when the server starts. */
   telemetry?: TelemetryConfig;
+  /** Hosted tools a translated request's target cannot run: left out (default) or refused. */
+  unsupportedTools?: "drop" | "reject";
   /** Things worth telling the user that do not stop the server (disabled providers...). */
   warnings: string[];
 }

@@ -39,6 +39,7 @@ import {
   streamFailure,
 } from "./attempt.ts";
 import { readJsonBody } from "./body.ts";
+import { applyToolPolicy } from "./tool_policy.ts";
 import type { Gateway } from "./gateway.ts";
 import { requireGenerationModel } from "./model_kind.ts";
 import { asGatewayError, errorResponse } from "./respond.ts";
@@ -85,7 +86,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
     record.durationMs = Date.now() - input.startedAt;
     gw.usage.record(record);
   };
-  const headers = { "x-request-id": input.requestId };
+  const headers: Record<string, string> = { "x-request-id": input.requestId };
   const fail = (error: GatewayError): Response => {
     complete(error.status, { kind: error.kind, message: error.message });
     return errorResponse(inCodec, error, headers);
@@ -162,6 +163,8 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       gw.health.reportFailure(candidate.provider, candidate.model, failure, Date.now());
     };
 
+    const refused = applyToolPolicy(unified, provider.api, passThrough, gw.config, record, headers);
+    if (refused !== undefined) return fail(refused);
     let upstreamBody = passThrough
       ? outCodec.withModel(raw, candidate.model)
       : outCodec.fromUnifiedRequest(unified, {

@@ -60,6 +60,8 @@ export interface UsageLine {
   output_tokens_per_s: number | null;
   client_ip: string | null;
   user_agent: string | null;
+  /** Hosted tools (`web_search`, ...) the target could not run, left out of the request. */
+  dropped_tools: string[] | null;
 }
 
 /** Ms spent in upstream calls, all attempts together. */
@@ -134,5 +136,6 @@ export function usageLine(record: RequestRecord, config: Pick<Config, "providers
     output_tokens_per_s: outputTokensPerSecond(record),
     client_ip: record.clientIp ?? null,
     user_agent: record.userAgent ?? null,
+    dropped_tools: record.droppedTools ?? null,
   };
 }

@@ -47,6 +47,8 @@ export interface RequestRecord {
   finishReason?: StopReason;
   /** The request's trace, when telemetry is on (`src/telemetry/`). */
   trace?: TraceIds;
+  /** Hosted tools the target could not run, left out of a translated request (client names). */
+  droppedTools?: string[];
 }
 
 /** What a finished record needs to become spans; `RequestTrace` keeps these while it runs. */

@@ -120,11 +120,17 @@ Deno.test("function declarations become tools; parametersJsonSchema passes uncha
   ]);
 });
 
-Deno.test("tool kinds other than function declarations are a 400", () => {
-  rejects(
-    { contents: [{ parts: [{ text: "x" }] }], tools: [{ googleSearch: {} }] },
-    "tools[0].googleSearch",
-  );
+Deno.test("built-in tools become hosted tools: search and code execution travel, others stay", () => {
+  const request = geminiCodec.toUnifiedRequest({
+    contents: [{ parts: [{ text: "x" }] }],
+    tools: [{ googleSearch: {} }, { code_execution: {} }, { urlContext: {} }],
+  }, ctx);
+  assert.equal(request.tools, undefined);
+  assert.deepEqual(request.hostedTools, [
+    { kind: "web_search", wireType: "googleSearch" },
+    { kind: "code_execution", wireType: "code_execution" },
+    { kind: "other", wireType: "urlContext" },
+  ]);
 });
 
 Deno.test("function calling modes map to tool choices; ANY with one name forces that tool", () => {

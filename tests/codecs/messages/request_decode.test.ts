@@ -182,12 +182,20 @@ Deno.test("client tools and tool_choice map; disable_parallel_tool_use turns par
   assert.deepEqual(decode(minimal({ tool_choice: { type: "none" } })).toolChoice, { type: "none" });
 });
 
-Deno.test("server tools are refused naming the tool", () => {
-  assertInvalid(
-    minimal({ tools: [{ type: "web_search_20250305", name: "web_search" }] }),
-    "web_search_20250305",
-    "tools[0].type",
-  );
+Deno.test("server tools become hosted tools; web search keeps its limits", () => {
+  const request = decode(minimal({
+    tools: [
+      { type: "web_search_20250305", name: "web_search", max_uses: 2, blocked_domains: ["x.io"] },
+      { type: "code_execution_20250825", name: "code_execution" },
+      { type: "text_editor_20250728", name: "str_replace_based_edit_tool" },
+    ],
+  }));
+  assert.equal(request.tools, undefined);
+  assert.deepEqual(request.hostedTools, [
+    { kind: "web_search", wireType: "web_search_20250305", maxUses: 2, blockedDomains: ["x.io"] },
+    { kind: "code_execution", wireType: "code_execution_20250825" },
+    { kind: "other", wireType: "text_editor_20250728" },
+  ]);
 });
 
 Deno.test("thinking settings become reasoning config with an effort from the budget", () => {

@@ -195,11 +195,40 @@ Deno.test("a missing input is a 400 naming input", () => {
   rejects({ model: "m" }, "input", /^input: required/);
 });
 
-Deno.test("a built-in tool is a 400 naming the tools field", () => {
+Deno.test("namespace and custom tools become functions the client's codec can map back", () => {
+  const request = responsesCodec.toUnifiedRequest({
+    model: "m",
+    input: "x",
+    tools: [
+      {
+        type: "namespace",
+        name: "crm",
+        description: "CRM tools",
+        tools: [{ type: "function", name: "find", parameters: { type: "object" } }],
+      },
+      { type: "custom", name: "apply_patch", format: { type: "text" } },
+      { type: "web_search_preview", filters: { allowed_domains: ["a.org"] } },
+      { type: "file_search", vector_store_ids: ["vs_1"] },
+    ],
+    tool_choice: { type: "function", name: "find", namespace: "crm" },
+  }, {});
+  assert.deepEqual(request.tools?.map((t) => [t.name, t.client]), [
+    ["crm__find", { name: "find", namespace: "crm" }],
+    ["apply_patch", { name: "apply_patch", custom: true }],
+  ]);
+  assert.deepEqual(request.tools?.[1].parameters.required, ["input"]);
+  assert.deepEqual(request.hostedTools, [
+    { kind: "web_search", wireType: "web_search_preview", allowedDomains: ["a.org"] },
+    { kind: "other", wireType: "file_search" },
+  ]);
+  assert.deepEqual(request.toolChoice, { type: "tool", name: "crm__find" });
+});
+
+Deno.test("a namespace without a tools array is a 400 naming the tools field", () => {
   rejects(
-    { model: "m", input: "x", tools: [{ type: "web_search" }] },
+    { model: "m", input: "x", tools: [{ type: "namespace", name: "crm" }] },
     "tools",
-    /tools\[0\]\.type: built-in tool "web_search" is not supported/,
+    /tools\[0\]\.tools: expected an array/,
   );
 });
 
