@@ -149,6 +149,10 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       !(input.apiIn === "gemini" && unified.stream && input.sse !== true);
     let attemptStart = Date.now();
     const noteAttempt = (failure: AttemptFailure) => {
+      // A request that fails in the end is logged under the target of its last attempt.
+      record.provider = candidate.provider;
+      record.model = candidate.model;
+      record.apiOut = provider.api;
       record.attempts.push({
         provider: candidate.provider,
         model: candidate.model,

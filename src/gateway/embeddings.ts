@@ -94,7 +94,11 @@ export async function handleEmbeddings(input: EmbeddingsInput, gw: Gateway): Pro
     const codec = EMBEDDING_CODECS[provider.api];
     if (codec === undefined) continue;
     const attemptStart = Date.now();
-    const note = (status: number, reason?: string) =>
+    const note = (status: number, reason?: string) => {
+      // A request that fails in the end is logged under the target of its last attempt.
+      record.provider = candidate.provider;
+      record.model = candidate.model;
+      record.apiOut = provider.api;
       record.attempts.push({
         provider: candidate.provider,
         model: candidate.model,
@@ -102,6 +106,7 @@ export async function handleEmbeddings(input: EmbeddingsInput, gw: Gateway): Pro
         ...(reason === undefined ? {} : { reason }),
         ms: Date.now() - attemptStart,
       });
+    };
     let outcome;
     try {
       outcome = await embedAtTarget(request, {

@@ -7,7 +7,7 @@ import type { Timeouts } from "../config/types.ts";
 import { callDeadlines, type Deadline } from "./deadlines.ts";
 import { type AttemptFailure, connectionFailure, timeoutFailure } from "./failure.ts";
 import { viaFetch } from "./transport.ts";
-import type { SendUpstream, UpstreamResponse } from "./types.ts";
+import { ConnectTimeoutError, type SendUpstream, type UpstreamResponse } from "./types.ts";
 
 /** The client went away; not a failure of the provider. */
 export class ClientAbortedError extends Error {
@@ -193,8 +193,10 @@ export class OpenCall {
 }
 
 /**
- * Sends the request and waits for the response headers, within `connectMs`/`firstByteMs`
- * (fetch does not expose the connect phase, so both bound the wait for headers).
+ * Sends the request and waits for the response headers, within `connectMs`/`firstByteMs`.
+ * The HTTP/1.1 client bounds a new connection by `connectMs` on its own (a black-holed host
+ * fails after `connectMs`, not `firstByteMs`); `fetch` does not expose the connect phase, so
+ * there both bound the wait for headers.
  */
 export async function openUpstream(request: UpstreamRequest): Promise<UpstreamOutcome> {
   if (request.clientSignal.aborted) throw new ClientAbortedError();
@@ -224,6 +226,7 @@ export async function openUpstream(request: UpstreamRequest): Promise<UpstreamOu
       headers: request.headers,
       body: request.body,
       signal: controller.signal,
+      connectTimeoutMs: request.timeouts.connectMs,
     });
     return {
       ok: true,
@@ -241,6 +244,10 @@ export async function openUpstream(request: UpstreamRequest): Promise<UpstreamOu
     request.clientSignal.removeEventListener("abort", onClientAbort);
     if (request.clientSignal.aborted) throw new ClientAbortedError();
     if (request.stopSignal?.aborted) throw new GatewayStoppingError();
+    // No connection within connect_ms: the host is unreachable for every model of the provider.
+    if (error instanceof ConnectTimeoutError) {
+      return { ok: false, failure: connectionFailure(error.message) };
+    }
     if (timedOut) {
       return {
         ok: false,

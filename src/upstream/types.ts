@@ -5,6 +5,19 @@ export interface UpstreamInit {
   headers: Record<string, string>;
   body: string;
   signal: AbortSignal;
+  /**
+   * Bounds setting up a new connection (TCP, and TLS for https), apart from the wait for the
+   * answer. Clients that cannot see the connect phase (`fetch`) ignore it.
+   */
+  connectTimeoutMs?: number;
+}
+
+/** A new connection (TCP and TLS) was not set up within `connect_ms`. */
+export class ConnectTimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`connect timed out after ${ms} ms`);
+    this.name = "ConnectTimeoutError";
+  }
 }
 
 /** Case-insensitive header lookup, iterable as lower-case name and value; `Headers` is one. */

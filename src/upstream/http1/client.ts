@@ -77,7 +77,7 @@ export class Http1Client {
         if (!(error instanceof StaleConnectionError) || signal.aborted) throw error;
       }
     }
-    const fresh = await this.#pool.open(target.origin, signal);
+    const fresh = await this.#pool.open(target.origin, signal, init.connectTimeoutMs);
     try {
       return await this.#exchange(fresh, message, signal);
     } catch (error) {

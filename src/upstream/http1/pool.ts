@@ -2,6 +2,7 @@
  * Idle keep-alive connections per origin, most recently used first, so a busy gateway keeps
  * reusing a small warm set and the rest age out.
  */
+import { ConnectTimeoutError } from "../types.ts";
 import { Http1Connection, type Origin } from "./connection.ts";
 
 export interface PoolOptions {
@@ -44,8 +45,34 @@ export class ConnectionPool {
     return undefined;
   }
 
-  /** Opens a new connection to `origin`; the caller owns it until `release` or `discard`. */
-  async open(origin: Origin, signal: AbortSignal): Promise<Http1Connection> {
+  /**
+   * Opens a new connection to `origin`; the caller owns it until `release` or `discard`. With
+   * `connectTimeoutMs`, TCP and TLS together must finish in time, else `ConnectTimeoutError`.
+   */
+  async open(
+    origin: Origin,
+    signal: AbortSignal,
+    connectTimeoutMs?: number,
+  ): Promise<Http1Connection> {
+    if (connectTimeoutMs === undefined) return await this.#connect(origin, signal);
+    const bounded = new AbortController();
+    const onAbort = () => bounded.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
+    // New connections are rare next to reused ones, so one runtime timer per connect is cheap.
+    const timer = setTimeout(
+      () => bounded.abort(new ConnectTimeoutError(connectTimeoutMs)),
+      connectTimeoutMs,
+    );
+    try {
+      return await this.#connect(origin, bounded.signal);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async #connect(origin: Origin, signal: AbortSignal): Promise<Http1Connection> {
     const tcp = await untilAborted(
       Deno.connect({ hostname: origin.hostname, port: origin.port }),
       signal,
@@ -60,11 +87,16 @@ export class ConnectionPool {
         alpnProtocols: ["http/1.1"],
       };
       if (this.#options.caCerts !== undefined) options.caCerts = this.#options.caCerts;
+      let tls: Deno.TlsConn | undefined;
       try {
-        conn = await untilAborted(Deno.startTls(tcp, options), signal);
+        tls = await untilAborted(Deno.startTls(tcp, options), signal);
+        // startTls resolves before the handshake, which would otherwise happen on the first
+        // write, outside the connect limit: do it here, where the limit applies.
+        const handshaken = tls;
+        conn = await untilAborted(handshaken.handshake().then(() => handshaken), signal);
       } catch (error) {
         try {
-          tcp.close();
+          (tls ?? tcp).close();
         } catch {
           // Already taken over (and closed) by the failed handshake.
         }
