@@ -12,6 +12,7 @@ import type {
   ProviderConfig,
   Timeouts,
 } from "../config/types.ts";
+import type { CloudConfig } from "../config/clouds.ts";
 import { configuredSecrets, REDACTED } from "../usage/redact.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -84,6 +85,31 @@ function providerView(provider: ProviderConfig): Json {
     timeouts: timeoutsView(provider.timeouts),
     default_max_tokens: provider.defaultMaxTokens,
     models: modelsView(provider.models),
+    ...cloudView(provider.cloud),
+  };
+}
+
+/** The cloud section without its credentials: only which kind of credential is in use. */
+function cloudView(cloud: CloudConfig | undefined): Record<string, Json> {
+  if (cloud === undefined) return {};
+  if (cloud.kind === "azure") {
+    return {
+      azure: {
+        api_version: orNull(cloud.apiVersion),
+        bearer_token: secretView(cloud.bearerToken),
+      },
+    };
+  }
+  const key = cloud.auth.kind === "service_account" ? cloud.auth.key : undefined;
+  return {
+    vertex: {
+      project: cloud.project,
+      location: cloud.location,
+      credentials: key === undefined
+        ? null
+        : { client_email: key.clientEmail, token_uri: key.tokenUri },
+      access_token: cloud.auth.kind === "access_token" ? REDACTED : null,
+    },
   };
 }
 

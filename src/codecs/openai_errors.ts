@@ -48,7 +48,8 @@ export function errorKindFor(error: JsonObject): ErrorKind {
   const names = [stringField(error, "type"), stringField(error, "code")];
   for (const name of names) {
     if (name === undefined) continue;
-    if (name === "invalid_request_error") return "invalid_request";
+    // Azure names a content-filter refusal `content_filter` (concepts/content-filter).
+    if (name === "invalid_request_error" || name === "content_filter") return "invalid_request";
     if (name === "authentication_error" || name === "invalid_api_key") return "authentication";
     if (name === "permission_error") return "permission";
     if (name === "not_found_error") return "not_found";

@@ -3,6 +3,7 @@
  * camelCased, paths absolute, providers with unset keys disabled, and warnings collected.
  */
 import { dirname, isAbsolute, resolve } from "node:path";
+import { buildCloud, isCloudSecretPath } from "./cloud_build.ts";
 import type { KeyPath } from "./errors.ts";
 import { buildServerEdge } from "./server_edge.ts";
 import type { IssueProblem } from "./issues.ts";
@@ -38,7 +39,8 @@ export const DEFAULTS = {
 function isOptionalSecret(path: KeyPath): boolean {
   return (path.length === 1 && path[0] === "admin_key") ||
     (path.length === 3 && path[0] === "providers" && path[2] === "api_key") ||
-    (path.length === 3 && path[0] === "keys" && path[2] === "secret");
+    (path.length === 3 && path[0] === "keys" && path[2] === "secret") ||
+    isCloudSecretPath(path);
 }
 
 /** Unset variables anywhere else are errors: the value would silently be wrong. */
@@ -54,7 +56,7 @@ export function unsetProblems(unset: readonly UnsetReference[]): IssueProblem[] 
   }));
 }
 
-function unsetAt(unset: readonly UnsetReference[], path: KeyPath): string[] | undefined {
+export function unsetAt(unset: readonly UnsetReference[], path: KeyPath): string[] | undefined {
   return unset.find((reference) =>
     reference.path.length === path.length &&
     reference.path.every((segment, index) => segment === path[index])
@@ -79,7 +81,14 @@ export function buildConfig(
 
   const providers: Record<string, ProviderConfig> = {};
   for (const [name, provider] of Object.entries(file.providers ?? {})) {
-    providers[name] = buildProvider(name, provider, file.timeouts ?? {}, unset, warnings);
+    providers[name] = buildProvider(
+      name,
+      provider,
+      file.timeouts ?? {},
+      unset,
+      warnings,
+      configPath,
+    );
   }
 
   const models: Record<string, AliasConfig> = {};
@@ -122,15 +131,19 @@ function buildProvider(
   globalTimeouts: TimeoutsFile,
   unset: readonly UnsetReference[],
   warnings: string[],
+  configPath: string,
 ): ProviderConfig {
+  const built = buildCloud(name, provider, (path) => unsetAt(unset, path), configPath);
   const keyUnset = unsetAt(unset, ["providers", name, "api_key"]);
+  const secretUnset = keyUnset ? { key: "api_key", variables: keyUnset } : built.unsetSecret;
   let enabled = provider.enabled ?? true;
   let disabledReason: string | undefined = enabled ? undefined : "disabled in the config file";
-  if (enabled && keyUnset) {
+  if (enabled && secretUnset) {
+    const { key, variables } = secretUnset;
     enabled = false;
-    disabledReason = `api_key: ${keyUnset.join(", ")} is not set`;
+    disabledReason = `${key}: ${variables.join(", ")} is not set`;
     warnings.push(
-      `provider ${name} is disabled: its api_key needs ${keyUnset.join(", ")}, which is not set`,
+      `provider ${name} is disabled: its ${key} needs ${variables.join(", ")}, which is not set`,
     );
   }
   const models: Record<string, ModelConfig> = {};
@@ -141,7 +154,7 @@ function buildProvider(
   return {
     name,
     api: provider.api,
-    baseUrl: provider.base_url.replace(/\/+$/, ""),
+    baseUrl: built.baseUrl,
     apiKey: keyUnset ? undefined : provider.api_key,
     headers: provider.headers ?? {},
     models,
@@ -149,6 +162,7 @@ function buildProvider(
     ...(disabledReason === undefined ? {} : { disabledReason }),
     timeouts: buildTimeouts({ ...globalTimeouts, ...withoutUndefined(provider.timeouts ?? {}) }),
     defaultMaxTokens: provider.default_max_tokens ?? DEFAULTS.defaultMaxTokens,
+    ...(built.cloud === undefined ? {} : { cloud: built.cloud }),
   };
 }
 

@@ -33,7 +33,14 @@ export function formatProblem(problem: Problem): string {
 }
 
 /** Keys whose values must never appear in a message. */
-const SECRET_KEYS = new Set(["api_key", "secret", "admin_key"]);
+const SECRET_KEYS = new Set([
+  "api_key",
+  "secret",
+  "admin_key",
+  "bearer_token",
+  "credentials",
+  "access_token",
+]);
 
 export function isSecretPath(path: KeyPath): boolean {
   return path.some((segment, index) =>

@@ -3,7 +3,8 @@
  * build the `Config`. Every problem is reported, not just the first.
  */
 import { configHash } from "./hash.ts";
-import { buildConfig, unsetProblems } from "./build.ts";
+import { buildConfig, unsetAt, unsetProblems } from "./build.ts";
+import { cloudProblems } from "./cloud_build.ts";
 import { type Env, processEnv } from "./env.ts";
 import { formatKeyPath, type KeyPath, type Problem } from "./errors.ts";
 import { describeIssues, type IssueProblem } from "./issues.ts";
@@ -62,6 +63,7 @@ export function parseConfigText(text: string, path: string, env: Env = {}): Load
     ...schemaProblems,
     ...envProblems,
     ...checkReferences(data, unset),
+    ...(validation.success ? cloudProblems(validation.data, (at) => unsetAt(unset, at), path) : []),
   ];
   if (found.length > 0 || !validation.success) {
     const problems = found.map((problem) => ({

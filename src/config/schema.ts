@@ -7,6 +7,7 @@ import { API_NAMES } from "../codecs/unified.ts";
 import { serverEdgeFields } from "./server_edge.ts";
 import type { ModelKind, SelectorName } from "./types.ts";
 import { telemetrySchema } from "./telemetry_schema.ts";
+import { cloudProviderFields } from "./clouds.ts";
 
 export const SELECTOR_NAMES: readonly SelectorName[] = [
   "random",
@@ -56,7 +57,9 @@ const modelSchema = z.strictObject({
 
 const providerSchema = z.strictObject({
   api: z.enum(API_NAMES),
-  base_url: httpUrl,
+  // Required unless a cloud section (azure:, vertex:) names the endpoint (cloud_build.ts).
+  base_url: httpUrl.optional(),
+  ...cloudProviderFields,
   api_key: z.string().min(1).optional(),
   headers: z.record(z.string(), z.string()).optional(),
   models: z.record(z.string(), modelSchema).optional(),

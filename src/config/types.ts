@@ -4,6 +4,7 @@
  */
 import type { ApiName } from "../codecs/unified.ts";
 import type { ServerEdge } from "./server_edge.ts";
+import type { CloudConfig } from "./clouds.ts";
 
 /** USD per 1M tokens. A missing price means "not priced" (cost is then null, not 0). */
 export interface Pricing {
@@ -46,6 +47,8 @@ export interface ProviderConfig {
   timeouts: Timeouts;
   /** Sent as `max_tokens` to APIs that require one when the client gave none. */
   defaultMaxTokens: number;
+  /** Azure OpenAI or Vertex AI: the cloud's URLs, auth and body rules around `api`. */
+  cloud?: CloudConfig;
 }
 
 export type SelectorName = "random" | "weighted" | "in_order" | "lowest_latency" | "lowest_cost";

@@ -89,7 +89,10 @@ export async function countTokens(
     }
     const [target] = resolveModel(gw.config, model, gw.health, Date.now()).candidates;
     const provider = gw.config.providers[target.provider];
-    if (provider.api !== dialect.api) return jsonResponse(dialect.answer(estimateTokens(prompt)));
+    // Clouds count at other URLs with other auth (docs/providers.md): estimated, not asked.
+    if (provider.api !== dialect.api || provider.cloud !== undefined) {
+      return jsonResponse(dialect.answer(estimateTokens(prompt)));
+    }
     return await askUpstream(gw, request, codec, dialect, provider, target.model, body, prompt);
   } catch (error) {
     if (error instanceof ClientAbortedError) return new Response(null, { status: 499 });

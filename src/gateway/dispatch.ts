@@ -6,7 +6,7 @@
  * A target may be abandoned only before the client got its first byte. After that, an upstream
  * failure ends the stream with an error in the client's dialect.
  */
-import type { Codec, EncodeContext, InboundContext } from "../codecs/codec.ts";
+import type { EncodeContext, InboundContext } from "../codecs/codec.ts";
 import { CODECS } from "../codecs/registry.ts";
 import { type ApiName, GatewayError, type UnifiedRequest } from "../codecs/unified.ts";
 import type { ProviderConfig } from "../config/types.ts";
@@ -21,9 +21,13 @@ import {
   type UpstreamRequest,
 } from "../upstream/call.ts";
 import {
+  hiddenStreamEvents,
+  prepareProviderCall,
+  providerErrorDetails,
+} from "../upstream/clouds/provider_call.ts";
+import {
   type AttemptFailure,
   failureForStatus,
-  redactSecrets,
   retryAfterFromHeaders,
 } from "../upstream/failure.ts";
 import type { RequestRecord } from "../usage/record.ts";
@@ -180,12 +184,24 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       : undefined;
     if (hiddenUsage !== undefined) upstreamBody = hiddenUsage.body;
 
+    const prepared = await prepareProviderCall(outCodec, provider, {
+      model: candidate.model,
+      stream: unified.stream,
+      body: upstreamBody,
+      forwarded: forwardedHeaders(provider, input),
+      send: gw.upstream,
+    });
+    if (!prepared.ok) {
+      failed(prepared.failure);
+      continue;
+    }
+
     let call: OpenCall;
     try {
       const upstreamRequest: UpstreamRequest = {
-        url: outCodec.upstreamUrl(provider.baseUrl, candidate.model, unified.stream),
-        headers: upstreamHeaders(outCodec, provider, input),
-        body: JSON.stringify(upstreamBody),
+        url: prepared.call.url,
+        headers: prepared.call.headers,
+        body: JSON.stringify(prepared.call.body),
         timeouts: provider.timeouts,
         clientSignal: input.signal,
         stopSignal: gw.stopSignal,
@@ -218,9 +234,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       } catch {
         // The error body is a courtesy; its status already says what happened.
       }
-      const message = redactSecrets(outCodec.upstreamErrorMessage(status, text), [
-        provider.apiKey,
-      ]);
+      const { message, code } = providerErrorDetails(outCodec, provider, status, text);
       const failure = failureForStatus(
         status,
         message,
@@ -237,7 +251,7 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
         record.provider = candidate.provider;
         record.model = candidate.model;
         record.apiOut = provider.api;
-        return fail(new GatewayError(failure.kind, message, { status }));
+        return fail(new GatewayError(failure.kind, message, { status, code }));
       }
       failed(failure);
       continue;
@@ -250,7 +264,9 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
       outCodec,
       inCodec,
       passThrough,
-      isHidden: hiddenUsage?.isHidden,
+      isHidden: passThrough && unified.stream
+        ? hiddenStreamEvents(provider, hiddenUsage?.isHidden)
+        : undefined,
       call,
       attemptStart,
       candidate,
@@ -287,25 +303,21 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
   return fail(allTargetsFailedError(unified.model, failures));
 }
 
-function upstreamHeaders(
-  codec: Codec,
+/** Newer Anthropic SDKs send newer versions and betas; Anthropic upstreams should see them. */
+function forwardedHeaders(
   provider: ProviderConfig,
   input: GenerationInput,
 ): Record<string, string> {
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    ...codec.upstreamHeaders(provider.apiKey),
-  };
-  // Newer Anthropic SDKs send newer versions and betas; Anthropic upstreams should see them.
+  const headers: Record<string, string> = {};
   if (input.apiIn === "messages" && provider.api === "messages") {
     for (const name of ANTHROPIC_FORWARDED_HEADERS) {
       const value = input.request.headers.get(name);
       if (value !== null) headers[name] = value;
     }
   }
-  const all = { ...headers, ...provider.headers };
-  if (input.trace !== undefined) all.traceparent = input.trace.nextAttemptTraceparent();
-  return all;
+  // W3C trace context for the provider (docs/observability.md).
+  if (input.trace !== undefined) headers.traceparent = input.trace.nextAttemptTraceparent();
+  return headers;
 }
 
 /**

@@ -3,6 +3,7 @@
  * headers, the admin key) wherever it appears in a string, and any field whose name says it
  * holds a credential.
  */
+import { cloudSecrets } from "../config/clouds.ts";
 import type { Config } from "../config/types.ts";
 
 export const REDACTED = "[redacted]";
@@ -20,7 +21,7 @@ export function configuredSecrets(
   if (config.adminKey !== undefined) secrets.push(config.adminKey);
   for (const provider of Object.values(config.providers)) {
     if (provider.apiKey !== undefined) secrets.push(provider.apiKey);
-    secrets.push(...Object.values(provider.headers));
+    secrets.push(...Object.values(provider.headers), ...cloudSecrets(provider.cloud));
   }
   // Longest first, so a secret containing another is replaced whole.
   return [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))]

@@ -1,0 +1,157 @@
+/**
+ * Checks and building for the `azure:` and `vertex:` provider sections (docs/providers.md).
+ * Checks run on the validated file and report every problem with its key path; building turns a
+ * section into the `CloudConfig` the upstream code reads, and the cloud's default base URL.
+ */
+import { dirname, resolve } from "node:path";
+import type { KeyPath } from "./errors.ts";
+import type { IssueProblem } from "./issues.ts";
+import type { ConfigFile, ProviderFile } from "./schema.ts";
+import { readServiceAccountKey } from "./service_account.ts";
+import type { CloudConfig, VertexAuth } from "./clouds.ts";
+
+/** Variables a value needed that are unset, or undefined when it is complete. */
+export type UnsetLookup = (path: KeyPath) => string[] | undefined;
+
+/** Cloud secrets whose unset variable disables the provider, like an unset `api_key`. */
+export function isCloudSecretPath(path: KeyPath): boolean {
+  return path.length === 4 && path[0] === "providers" &&
+    ((path[2] === "azure" && path[3] === "bearer_token") ||
+      (path[2] === "vertex" && (path[3] === "credentials" || path[3] === "access_token")));
+}
+
+export function cloudProblems(
+  file: ConfigFile,
+  isUnset: UnsetLookup,
+  configPath: string,
+): IssueProblem[] {
+  const problems: IssueProblem[] = [];
+  for (const [name, provider] of Object.entries(file.providers ?? {})) {
+    problems.push(...providerProblems(name, provider, isUnset, dirname(resolve(configPath))));
+  }
+  return problems;
+}
+
+function providerProblems(
+  name: string,
+  provider: ProviderFile,
+  isUnset: UnsetLookup,
+  configDir: string,
+): IssueProblem[] {
+  const at = (...rest: string[]): KeyPath => ["providers", name, ...rest];
+  const problem = (path: KeyPath, message: string): IssueProblem => ({
+    path,
+    at: "value",
+    message,
+  });
+  const { azure, vertex } = provider;
+  if (azure === undefined && vertex === undefined) {
+    return provider.base_url === undefined
+      ? [problem(at(), "expected base_url (or an azure: or vertex: section), found nothing")]
+      : [];
+  }
+  if (azure !== undefined && vertex !== undefined) {
+    return [problem(at("vertex"), "a provider is on one cloud: give azure: or vertex:, not both")];
+  }
+  if (azure !== undefined) {
+    const problems: IssueProblem[] = [];
+    if (provider.api !== "chat" && provider.api !== "responses") {
+      problems.push(problem(
+        at("api"),
+        `Azure OpenAI serves api: chat or api: responses, found api: ${provider.api}`,
+      ));
+    }
+    if (provider.api_key !== undefined && azure.bearer_token !== undefined) {
+      problems.push(problem(
+        at("azure", "bearer_token"),
+        "give api_key (sent as api-key) or azure.bearer_token, not both",
+      ));
+    }
+    if (provider.api_key === undefined && azure.bearer_token === undefined) {
+      problems.push(problem(
+        at("azure"),
+        "expected api_key (sent as the api-key header) or azure.bearer_token, found neither",
+      ));
+    }
+    return problems;
+  }
+  const problems: IssueProblem[] = [];
+  if (provider.api !== "gemini" && provider.api !== "messages") {
+    problems.push(problem(
+      at("api"),
+      `Vertex AI serves api: gemini (Gemini) or api: messages (Claude), found api: ${provider.api}`,
+    ));
+  }
+  if (provider.api_key !== undefined) {
+    problems.push(problem(
+      at("api_key"),
+      "Vertex AI takes no api_key: use vertex.credentials or vertex.access_token",
+    ));
+  }
+  const { credentials, access_token: accessToken } = vertex!;
+  if ((credentials === undefined) === (accessToken === undefined)) {
+    problems.push(problem(
+      at("vertex"),
+      "expected exactly one of credentials (a service-account key) and access_token",
+    ));
+  } else if (credentials !== undefined && isUnset(at("vertex", "credentials")) === undefined) {
+    const read = readServiceAccountKey(credentials, configDir);
+    if (!read.ok) problems.push(problem(at("vertex", "credentials"), read.message));
+  }
+  return problems;
+}
+
+export interface BuiltCloud {
+  cloud?: CloudConfig;
+  /** No trailing slash. */
+  baseUrl: string;
+  /** The unset variables of a cloud secret: the provider is disabled. */
+  unsetSecret?: { key: string; variables: string[] };
+}
+
+/**
+ * The provider's cloud and base URL. `base_url`, when given, replaces the cloud's scheme and host
+ * and keeps its paths (private endpoints, proxies, tests).
+ */
+export function buildCloud(
+  name: string,
+  provider: ProviderFile,
+  isUnset: UnsetLookup,
+  configPath: string,
+): BuiltCloud {
+  const configured = provider.base_url?.replace(/\/+$/, "");
+  const at = (...rest: string[]): KeyPath => ["providers", name, ...rest];
+  if (provider.azure !== undefined) {
+    const { endpoint, api_version: apiVersion, bearer_token: bearerToken } = provider.azure;
+    const unset = bearerToken === undefined ? undefined : isUnset(at("azure", "bearer_token"));
+    return {
+      cloud: {
+        kind: "azure",
+        ...(apiVersion === undefined ? {} : { apiVersion }),
+        ...(bearerToken === undefined || unset ? {} : { bearerToken }),
+      },
+      baseUrl: configured ?? endpoint.replace(/\/+$/, ""),
+      ...(unset ? { unsetSecret: { key: "azure.bearer_token", variables: unset } } : {}),
+    };
+  }
+  if (provider.vertex !== undefined) {
+    const { project, location, credentials, access_token: token } = provider.vertex;
+    const key = credentials === undefined ? "access_token" : "credentials";
+    const unset = isUnset(at("vertex", key));
+    let auth: VertexAuth = { kind: "access_token", token: unset ? "" : token ?? "" };
+    if (credentials !== undefined && !unset) {
+      const read = readServiceAccountKey(credentials, dirname(resolve(configPath)));
+      // cloudProblems reported an unreadable key before the config was built.
+      if (read.ok) auth = { kind: "service_account", key: read.key };
+    }
+    const host = location === "global"
+      ? "https://aiplatform.googleapis.com"
+      : `https://${location}-aiplatform.googleapis.com`;
+    return {
+      cloud: { kind: "vertex", project, location, auth },
+      baseUrl: configured ?? host,
+      ...(unset ? { unsetSecret: { key: `vertex.${key}`, variables: unset } } : {}),
+    };
+  }
+  return { baseUrl: configured ?? "" };
+}
