@@ -12,7 +12,7 @@ const httpsOrHttpUrl = z.url({
 
 /**
  * Azure OpenAI. With `api_version` the deployment-style URL
- * (`{endpoint}/openai/deployments/{model}/chat/completions?api-version=…`), without it the v1 URL
+ * (`{endpoint}/openai/deployments/{model}/chat/completions?api-version=...`), without it the v1 URL
  * (`{endpoint}/openai/v1/chat/completions`, model in the body).
  */
 export const azureSchema = z.strictObject({

@@ -3,10 +3,10 @@
  * bodies. The bodies themselves are OpenAI's (the target's model is the deployment name).
  * References (learn.microsoft.com/azure/ai-foundry/openai):
  * - reference ("Chat completions": POST {endpoint}/openai/deployments/{deployment-id}/chat/
- *   completions?api-version=…; "Authentication": `api-key` header or Microsoft Entra ID bearer);
+ *   completions?api-version=...; "Authentication": `api-key` header or Microsoft Entra ID bearer);
  * - api-version-lifecycle ("v1 API": {endpoint}/openai/v1/chat/completions and /openai/v1/
  *   responses, model in the body, no api-version needed);
- * - how-to/responses (REST: {endpoint}/openai/responses?api-version=…, model in the body);
+ * - how-to/responses (REST: {endpoint}/openai/responses?api-version=..., model in the body);
  * - concepts/content-filter ("Scenario details": a filtered prompt is HTTP 400 with
  *   `code: content_filter` and `innererror.code: ResponsibleAIPolicyViolation`).
  */

@@ -3,7 +3,7 @@
  * (`google_jwt.ts`), exchange it at the key's `token_uri`, keep the token until shortly before it
  * expires. Reference: developers.google.com/identity/protocols/oauth2/service-account
  * ("Making the access token request": POST form `grant_type=urn:ietf:params:oauth:grant-type:
- * jwt-bearer&assertion=…`, answer `{"access_token","expires_in","token_type"}`).
+ * jwt-bearer&assertion=...`, answer `{"access_token","expires_in","token_type"}`).
  *
  * Requests never wait on a refresh while the cached token is still good for a while: a token
  * within `REFRESH_AHEAD_MS` of its end is handed out and renewed in the background, once for all

@@ -7,7 +7,7 @@
  *   projects/{project}/locations/{location}/publishers/google/models/{model}:generateContent,
  *   `:streamGenerateContent?alt=sse`; the `global` location is served by aiplatform.googleapis.com;
  *   `Content.role` is required, "user" or "model");
- * - docs.anthropic.com/en/api/claude-on-vertex-ai (…/publishers/anthropic/models/{model}:rawPredict
+ * - docs.anthropic.com/en/api/claude-on-vertex-ai (.../publishers/anthropic/models/{model}:rawPredict
  *   and `:streamRawPredict`; `model` is not in the body, `anthropic_version: "vertex-2023-10-16"`
  *   is).
  */
