@@ -40,7 +40,12 @@ export class BodiesLog {
   readonly #secrets: string[];
 
   constructor(config: Config, options: Omit<JsonlWriterOptions, "dir"> = {}) {
-    this.#writer = new DailyJsonlWriter({ ...options, dir: bodiesLogDir(config.server.dataDir) });
+    // Prompts and answers: readable by the server's user only, like the generated key.
+    this.#writer = new DailyJsonlWriter({
+      fileMode: 0o600,
+      ...options,
+      dir: bodiesLogDir(config.server.dataDir),
+    });
     this.#secrets = configuredSecrets(config);
   }
 

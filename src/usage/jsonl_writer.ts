@@ -1,10 +1,11 @@
 /**
  * Appends JSON lines to one file per UTC day without ever making a request wait: `push` only
  * queues a string; a timer writes the queue in order at most `flushIntervalMs` later. A failed
- * write keeps its lines queued and is retried on the next tick; the error is reported once per
+ * write is retried on the next tick from the exact byte where it stopped (a disk that filled up
+ * mid-batch took part of it), so every line lands once and whole; the error is reported once per
  * outage, never thrown. A crash loses at most the lines of the last interval.
  */
-import { type AppendFiles, DENO_APPEND_FILES } from "./append_files.ts";
+import { type AppendFiles, bytesWrittenBefore, DENO_APPEND_FILES } from "./append_files.ts";
 import { dayFilePath } from "./day_file.ts";
 
 export interface JsonlWriterOptions {
@@ -18,12 +19,23 @@ export interface JsonlWriterOptions {
   maxQueuedLines?: number;
   /** Queued text that triggers a write before the interval is over. */
   flushAtChars?: number;
+  /** Permission bits of new files (0o600 for logs that hold prompts). */
+  fileMode?: number;
 }
 
 interface Queued {
   path: string;
   text: string;
 }
+
+/** A batch taken off the queue and not yet wholly written: what is left of it, byte-exact. */
+interface Unwritten {
+  path: string;
+  bytes: Uint8Array;
+}
+
+const NEWLINE = 0x0a;
+const encoder = new TextEncoder();
 
 export class DailyJsonlWriter {
   readonly #dir: string;
@@ -32,6 +44,8 @@ export class DailyJsonlWriter {
   readonly #onError: (message: string) => void;
   readonly #maxQueued: number;
   #queue: Queued[] = [];
+  #unwritten: Unwritten | undefined;
+  readonly #fileMode: number | undefined;
   #queuedChars = 0;
   readonly #flushAtChars: number;
   #earlyFlush: Promise<void> | undefined;
@@ -51,6 +65,7 @@ export class DailyJsonlWriter {
     this.#maxQueued = options.maxQueuedLines ?? 100_000;
     // Small batches under load: a second of lines joined at once was tens of MB of peak RSS.
     this.#flushAtChars = options.flushAtChars ?? 64 * 1024;
+    this.#fileMode = options.fileMode;
   }
 
   /** Queues one line for the day of `epochMs`. Cheap and synchronous. */
@@ -69,9 +84,12 @@ export class DailyJsonlWriter {
     this.#schedule();
   }
 
-  /** Lines queued and not yet written. */
+  /** Lines queued or partly written, not yet wholly on disk. */
   get pending(): number {
-    return this.#queue.length;
+    const bytes = this.#unwritten?.bytes;
+    let unwritten = 0;
+    if (bytes !== undefined) { for (const byte of bytes) if (byte === NEWLINE) unwritten++; }
+    return this.#queue.length + unwritten;
   }
 
   /** Writes everything queued so far; resolves when done or when the write failed. */
@@ -80,12 +98,14 @@ export class DailyJsonlWriter {
     return this.#writing;
   }
 
-  /** Stops the timer and writes what is left (one last try). */
+  /** Stops the timer and writes what is left (one last try); says how many lines were lost. */
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
     await this.flush();
+    const lost = this.pending + this.#dropped;
+    if (lost > 0) this.#onError(`${lost} line(s) could not be written to ${this.#dir} before exit`);
   }
 
   #schedule(): void {
@@ -99,37 +119,52 @@ export class DailyJsonlWriter {
   }
 
   async #writeQueued(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const path = this.#queue[0].path;
-      let count = 1;
-      while (count < this.#queue.length && this.#queue[count].path === path) count++;
-      const text = this.#queue.slice(0, count).map((q) => q.text).join("");
+    for (;;) {
+      const batch = this.#unwritten ?? await this.#takeBatch();
+      if (batch === undefined) return;
+      this.#unwritten = batch;
       try {
-        await this.#append(path, text);
+        await this.#files.append(batch.path, batch.bytes, this.#fileMode);
       } catch (error) {
+        // Whatever reached the disk stays there; the next try continues after it.
+        const written = Math.min(bytesWrittenBefore(error), batch.bytes.length);
+        this.#unwritten = { path: batch.path, bytes: batch.bytes.subarray(written) };
         if (!this.#failing) {
           const reason = error instanceof Error ? error.message : String(error);
-          this.#onError(`cannot write ${path} (will retry every second): ${reason}`);
+          this.#onError(`cannot write ${batch.path} (will retry every second): ${reason}`);
         }
         this.#failing = true;
         return;
       }
-      this.#queue.splice(0, count);
-      this.#queuedChars = 0;
-      for (const queued of this.#queue) this.#queuedChars += queued.text.length;
+      this.#unwritten = undefined;
       if (this.#failing) {
         const lost = this.#dropped === 0 ? "" : `; ${this.#dropped} line(s) were dropped`;
-        this.#onError(`writing ${path} works again${lost}`);
+        this.#onError(`writing ${batch.path} works again${lost}`);
       }
       this.#failing = false;
       this.#dropped = 0;
     }
   }
 
-  async #append(path: string, text: string): Promise<void> {
+  /** The queued lines of the oldest file, off the queue, as bytes ready to append. */
+  async #takeBatch(): Promise<Unwritten | undefined> {
+    if (this.#queue.length === 0) return undefined;
+    const path = this.#queue[0].path;
     // A line cut by a crash would swallow our first line; start on a fresh one.
-    const cut = !this.#checked.has(path) && await this.#files.endsMidLine(path);
-    await this.#files.append(path, cut ? "\n" + text : text);
-    this.#checked.add(path);
+    let prefix = "";
+    if (!this.#checked.has(path)) {
+      const cut = await this.#files.endsMidLine(path).catch(() => false);
+      this.#checked.add(path);
+      if (cut) prefix = "\n";
+    }
+    // Counted after the wait: pushes meanwhile may have appended (or dropped the oldest).
+    if (this.#queue.length === 0) return undefined;
+    let count = 0;
+    while (count < this.#queue.length && this.#queue[count].path === path) count++;
+    const text = prefix + this.#queue.slice(0, count).map((q) => q.text).join("");
+    this.#queue.splice(0, count);
+    this.#queuedChars = 0;
+    for (const queued of this.#queue) this.#queuedChars += queued.text.length;
+    return { path, bytes: encoder.encode(text) };
   }
 }

@@ -66,6 +66,15 @@ Deno.test("bodies are logged to their own file only when logging.bodies is on, w
     }
     const lines = await bodyLines(config.server.dataDir);
     assert.equal(lines.length, 1);
+    if (Deno.build.os !== "windows") {
+      const day = new Date().toISOString().slice(0, 10);
+      const info = await Deno.stat(`${config.server.dataDir}/logs/bodies/${day}.jsonl`);
+      assert.equal(
+        (info.mode ?? 0) & 0o777,
+        0o600,
+        "prompts are readable by the server's user only",
+      );
+    }
     const text = JSON.stringify(lines[0]);
     assert.ok(!text.includes(TEST_KEY), "the client key is removed");
     assert.ok(text.includes(`echo ${REDACTED} please`));

@@ -34,8 +34,8 @@ Deno.test("push only queues; the timer writes within the flush interval", async 
 Deno.test("under load, lines are written in small batches before the interval is over, in order", async () => {
   const batches: string[] = [];
   const files: AppendFiles = {
-    append(_path, text) {
-      batches.push(text);
+    append(_path, bytes) {
+      batches.push(new TextDecoder().decode(bytes));
       return Promise.resolve();
     },
     endsMidLine: () => Promise.resolve(false),
@@ -64,9 +64,9 @@ Deno.test("a failing disk is reported once, keeps the lines in order and retries
   let broken = true;
   const written: string[] = [];
   const files: AppendFiles = {
-    append(_path, text) {
+    append(_path, bytes) {
       if (broken) return Promise.reject(new Error("disk full"));
-      written.push(text);
+      written.push(new TextDecoder().decode(bytes));
       return Promise.resolve();
     },
     endsMidLine: () => Promise.resolve(false),
