@@ -7,6 +7,7 @@ import { buildCloud, isCloudSecretPath } from "./cloud_build.ts";
 import type { KeyPath } from "./errors.ts";
 import { buildServerEdge } from "./server_edge.ts";
 import type { IssueProblem } from "./issues.ts";
+import { buildLimits } from "./limits.ts";
 import type { ConfigFile, PricingFile, ProviderFile, TimeoutsFile } from "./schema.ts";
 import type { UnsetReference } from "./source.ts";
 import type {
@@ -106,6 +107,7 @@ export function buildConfig(
       maxBodyBytes: server.max_body_bytes ?? DEFAULTS.maxBodyBytes,
       shutdownGraceMs: server.shutdown_grace_ms ?? DEFAULTS.shutdownGraceMs,
       ...buildServerEdge(server),
+      allowedHosts: (server.allowed_hosts ?? []).map((host) => host.toLowerCase()),
     },
     adminKey: adminUnset ? undefined : file.admin_key,
     keys: buildKeys(file.keys ?? [], unset, warnings),
@@ -121,6 +123,7 @@ export function buildConfig(
     logging: { bodies: file.logging?.bodies ?? false },
     metrics: { public: file.metrics?.public ?? false },
     telemetry: buildTelemetry(file.telemetry),
+    limits: buildLimits(file.limits),
     warnings,
   };
 }

@@ -8,6 +8,7 @@ import { serverEdgeFields } from "./server_edge.ts";
 import type { ModelKind, SelectorName } from "./types.ts";
 import { telemetrySchema } from "./telemetry_schema.ts";
 import { cloudProviderFields } from "./clouds.ts";
+import { limitsSchema } from "./limits.ts";
 
 export const SELECTOR_NAMES: readonly SelectorName[] = [
   "random",
@@ -94,6 +95,7 @@ const serverSchema = z.strictObject({
   max_body_bytes: positiveInt.optional(),
   shutdown_grace_ms: z.number().int().nonnegative().optional(),
   ...serverEdgeFields,
+  allowed_hosts: z.array(z.string().min(1)).optional(),
 });
 
 export const fileSchema = z.strictObject({
@@ -110,6 +112,7 @@ export const fileSchema = z.strictObject({
   logging: z.strictObject({ bodies: z.boolean().optional() }).optional(),
   metrics: z.strictObject({ public: z.boolean().optional() }).optional(),
   telemetry: telemetrySchema.optional(),
+  limits: limitsSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof fileSchema>;

@@ -5,6 +5,7 @@
 import type { ApiName } from "../codecs/unified.ts";
 import type { ServerEdge } from "./server_edge.ts";
 import type { CloudConfig } from "./clouds.ts";
+import type { Limits } from "./limits.ts";
 
 /** USD per 1M tokens. A missing price means "not priced" (cost is then null, not 0). */
 export interface Pricing {
@@ -103,6 +104,8 @@ export interface Config {
     dataDir: string;
     maxBodyBytes: number;
     shutdownGraceMs: number;
+    /** `Host` names (lower case, no port) served with `--allow-no-auth` besides loopback ones. */
+    allowedHosts: string[];
   } & ServerEdge;
   adminKey?: string;
   keys: ClientKey[];
@@ -119,6 +122,7 @@ export interface Config {
   telemetry?: TelemetryConfig;
   /** Hosted tools a translated request's target cannot run: left out (default) or refused. */
   unsupportedTools?: "drop" | "reject";
+  limits: Limits;
   /** Things worth telling the user that do not stop the server (disabled providers...). */
   warnings: string[];
 }

@@ -1,6 +1,8 @@
-/** Reads a JSON request body within the size limit. */
+/** Reads a JSON request body within the size limit and the nesting limit. */
 import { GatewayError, invalidRequest } from "../codecs/unified.ts";
+import { ClientAbortedError } from "../upstream/call.ts";
 import { concatBytes } from "../wire/bytes.ts";
+import { jsonDepthExceeds } from "./json_depth.ts";
 
 function tooLarge(maxBytes: number): GatewayError {
   return new GatewayError(
@@ -9,19 +11,29 @@ function tooLarge(maxBytes: number): GatewayError {
   );
 }
 
-export async function readJsonBody(request: Request, maxBytes: number): Promise<unknown> {
+/**
+ * Declared lengths up to this are read natively in one go; a larger declared length is only a
+ * claim, so its body is read as it arrives rather than into a buffer allocated for the claim.
+ */
+const READ_WHOLE_UP_TO = 64 * 1024;
+
+export async function readJsonBody(
+  request: Request,
+  maxBytes: number,
+  maxDepth: number,
+): Promise<unknown> {
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
-  // A declared length within the limit is read natively in one go (touching `request.body`
-  // first would make it a stream, read chunk by chunk); the loop below is for bodies of unknown
-  // length, which it stops reading as soon as they pass the limit.
-  if (declared !== null) return parseJsonObject(await request.text());
+  // Touching `request.body` first would make a small sized body a stream, read chunk by chunk.
+  if (declared !== null && Number(declared) <= READ_WHOLE_UP_TO) {
+    return parseJsonObject(await request.text().catch(hungUp), maxDepth);
+  }
   if (request.body === null) throw invalidRequest("Request body is empty: expected a JSON object.");
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { value, done } = await reader.read();
+    const { value, done } = await reader.read().catch(hungUp);
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {
@@ -31,10 +43,15 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
     chunks.push(value);
   }
   const bytes = chunks.length === 1 ? chunks[0] : concatBytes(chunks);
-  return parseJsonObject(new TextDecoder().decode(bytes));
+  return parseJsonObject(new TextDecoder().decode(bytes), maxDepth);
 }
 
-function parseJsonObject(text: string): unknown {
+/** The body stopped arriving: the client hung up, or its connection passed `limits.body_ms`. */
+function hungUp(): never {
+  throw new ClientAbortedError();
+}
+
+function parseJsonObject(text: string, maxDepth: number): unknown {
   if (text.trim() === "") throw invalidRequest("Request body is empty: expected a JSON object.");
   let body: unknown;
   try {
@@ -45,6 +62,11 @@ function parseJsonObject(text: string): unknown {
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw invalidRequest("Request body must be a JSON object.");
+  }
+  if (jsonDepthExceeds(body, maxDepth)) {
+    throw invalidRequest(
+      `Request body is nested too deeply: more than ${maxDepth} levels of arrays and objects.`,
+    );
   }
   return body;
 }

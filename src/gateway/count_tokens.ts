@@ -75,10 +75,11 @@ export async function countTokens(
     return errorResponse(codec, new GatewayError("authentication", "Invalid or missing API key."));
   }
   try {
-    const body = await readJsonBody(request, gw.config.server.maxBodyBytes) as Record<
-      string,
-      unknown
-    >;
+    const body = await readJsonBody(
+      request,
+      gw.config.server.maxBodyBytes,
+      gw.config.limits.maxJsonDepth,
+    ) as Record<string, unknown>;
     const model = dialect.model(body, urlModel);
     if (model === undefined) throw invalidRequest("model: Field required", "model");
     const prompt = dialect.prompt(body);

@@ -44,6 +44,7 @@ import {
 } from "./attempt.ts";
 import { readJsonBody } from "./body.ts";
 import { applyToolPolicy } from "./tool_policy.ts";
+import { checkRequestLimits } from "./request_limits.ts";
 import type { Gateway } from "./gateway.ts";
 import { requireGenerationModel } from "./model_kind.ts";
 import { asGatewayError, errorResponse } from "./respond.ts";
@@ -62,11 +63,32 @@ export interface GenerationInput {
   signal: AbortSignal;
   /** The request's trace when telemetry is on: each attempt sends its `traceparent`. */
   trace?: RequestTrace;
+  /** Called once the body was read whole, authenticated and within the limits. */
+  bodyReceived?(body: Record<string, unknown>): void;
 }
 
 const ANTHROPIC_FORWARDED_HEADERS = ["anthropic-version", "anthropic-beta"];
 
 export async function handleGeneration(input: GenerationInput, gw: Gateway): Promise<Response> {
+  const books = openBooks(input, gw);
+  try {
+    return await generate(input, gw, books);
+  } catch (error) {
+    // Whatever fails inside, the request still leaves one usage record and a clear answer.
+    if (input.signal.aborted) return clientGone(books.complete, books.headers);
+    return books.fail(asGatewayError(error));
+  }
+}
+
+/** A request's usage record and the two ways it ends: `complete` (any status) and `fail`. */
+interface Books {
+  record: RequestRecord;
+  complete: Complete;
+  fail(error: GatewayError): Response;
+  headers: Record<string, string>;
+}
+
+function openBooks(input: GenerationInput, gw: Gateway): Books {
   const inCodec = CODECS[input.apiIn];
   const record: RequestRecord = {
     requestId: input.requestId,
@@ -95,6 +117,12 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
     complete(error.status, { kind: error.kind, message: error.message });
     return errorResponse(inCodec, error, headers);
   };
+  return { record, complete, fail, headers };
+}
+
+async function generate(input: GenerationInput, gw: Gateway, books: Books): Promise<Response> {
+  const inCodec = CODECS[input.apiIn];
+  const { record, complete, fail, headers } = books;
 
   if (!gw.config.allowNoAuth) {
     const key = gw.keys.identify(presentedSecret(input.request.headers, input.url));
@@ -114,11 +142,14 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
   let unified: UnifiedRequest;
   let candidates: Candidate[];
   try {
-    raw = await readJsonBody(input.request, gw.config.server.maxBodyBytes) as Record<
-      string,
-      unknown
-    >;
+    raw = await readJsonBody(
+      input.request,
+      gw.config.server.maxBodyBytes,
+      gw.config.limits.maxJsonDepth,
+    ) as Record<string, unknown>;
+    input.bodyReceived?.(raw);
     unified = inCodec.toUnifiedRequest(raw, input.inbound);
+    checkRequestLimits(unified, gw.config.limits);
     record.modelRequested = unified.model;
     record.stream = unified.stream;
     const resolution = resolveModel(
@@ -134,7 +165,9 @@ export async function handleGeneration(input: GenerationInput, gw: Gateway): Pro
     candidates = resolution.candidates;
     requireGenerationModel(gw.config, unified.model, candidates);
   } catch (error) {
-    if (input.signal.aborted) return clientGone(complete, headers);
+    if (input.signal.aborted || error instanceof ClientAbortedError) {
+      return clientGone(complete, headers);
+    }
     return fail(asGatewayError(error));
   }
 

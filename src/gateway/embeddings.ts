@@ -75,7 +75,11 @@ export async function handleEmbeddings(input: EmbeddingsInput, gw: Gateway): Pro
       }
       record.key = key;
     }
-    const body = await readJsonBody(input.request, gw.config.server.maxBodyBytes);
+    const body = await readJsonBody(
+      input.request,
+      gw.config.server.maxBodyBytes,
+      gw.config.limits.maxJsonDepth,
+    );
     request = input.codec.decodeRequest(body, input.inbound);
     record.modelRequested = request.model;
     const resolution = resolveModel(gw.config, request.model, gw.health, Date.now(), gw.stats);

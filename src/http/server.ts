@@ -26,6 +26,7 @@ import { fanOut } from "../usage/usage_log.ts";
 import { KeyRing, presentedSecret } from "../auth/client_keys.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { Router } from "./router.ts";
+import { type ClientConnection, type GuardedServer, serveGuarded } from "./connections.ts";
 import { createUpstreamTransport } from "../upstream/transport.ts";
 import { EventLoopTurns } from "../wire/event_loop_turns.ts";
 import { staleProviders } from "../reload/config_changes.ts";
@@ -125,26 +126,29 @@ export async function startServer(
 
   let listening: (addr: { hostname: string; port: number }) => void = () => {};
   const listened = new Promise<{ hostname: string; port: number }>((r) => (listening = r));
-  const server = Deno.serve({
+  const server = serveGuarded({
     hostname: config.server.host,
     port: config.server.port,
+    limits: config.limits,
     onListen(addr) {
       options.onListen?.(addr);
       listening(addr);
     },
-  }, (request, info) => {
-    const url = new URL(request.url);
-    const clientRequestId = request.headers.get("x-request-id");
-    const requestId = clientRequestId !== null && REQUEST_ID.test(clientRequestId)
-      ? clientRequestId
-      : crypto.randomUUID();
-    const context: RequestContext = {
-      requestId,
-      startedAt: Date.now(),
-      clientIp: info.remoteAddr.transport === "tcp" ? info.remoteAddr.hostname : undefined,
-      serverStartedAt: startedAt,
-    };
-    return route(router, request, url, context);
+    handler: (request, connection) => {
+      const url = new URL(request.url);
+      const clientRequestId = request.headers.get("x-request-id");
+      const requestId = clientRequestId !== null && REQUEST_ID.test(clientRequestId)
+        ? clientRequestId
+        : crypto.randomUUID();
+      const context: RequestContext = {
+        requestId,
+        startedAt: Date.now(),
+        clientIp: connection.remoteAddr.hostname,
+        serverStartedAt: startedAt,
+        connection,
+      };
+      return route(router, request, url, context);
+    },
   });
   let stopped: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
@@ -164,7 +168,7 @@ export async function startServer(
 
 /** Graceful stop: wait for in-flight work up to the grace period, then abort it. */
 async function drain(
-  server: Deno.HttpServer,
+  server: GuardedServer,
   stopping: AbortController,
   graceMs: number,
 ): Promise<void> {
@@ -186,6 +190,7 @@ interface RequestContext {
   startedAt: number;
   clientIp?: string;
   serverStartedAt: number;
+  connection: ClientConnection;
 }
 
 async function route(
@@ -263,7 +268,7 @@ function buildRouter(
     (request: Request, url: URL, params: Record<string, string>, context: RequestContext) => {
       // Every answer of handleGeneration carries the id already.
       context.responseHasRequestId = true;
-      return observability.track(request, context, () =>
+      return observability.track(request, context, (noteBody) =>
         handleGeneration({
           request,
           url,
@@ -273,6 +278,10 @@ function buildRouter(
           requestId: context.requestId,
           startedAt: context.startedAt,
           clientIp: context.clientIp,
+          bodyReceived: (body) => {
+            context.connection.bodyReceived();
+            noteBody?.(body);
+          },
           signal: request.signal,
           trace: telemetry?.traceFor(request.headers),
         }, gateway));

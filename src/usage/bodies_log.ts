@@ -50,18 +50,22 @@ export class BodiesLog {
   }
 
   /**
-   * Copies what it needs before the handler runs (the request body) and after (a whole JSON
-   * answer); never delays the response itself.
+   * Logs the request body the handler hands to `noteBody` (only after the client authenticated
+   * and the body passed the size and nesting limits; nothing else is logged) and a whole JSON
+   * answer; never delays the response itself.
    */
   async observe(
     request: Request,
     meta: { requestId: string; startedAt: number },
-    handle: () => Promise<Response>,
+    handle: (noteBody: (body: unknown) => void) => Promise<Response>,
   ): Promise<Response> {
-    const requestText = request.clone().text().catch(() => "");
-    const response = await handle();
-    const req = await requestText;
-    const requestBody = parsedOrText(req);
+    let requestBody: unknown;
+    let noted = false;
+    const response = await handle((body) => {
+      requestBody = body;
+      noted = true;
+    });
+    if (!noted) return response;
     const path = new URL(request.url).pathname;
     const streamed = isStreamed(path, requestBody, response);
     const responseText = streamed ? Promise.resolve("") : response.clone().text().catch(() => "");
@@ -76,6 +80,8 @@ export class BodiesLog {
         response_streamed: streamed,
       };
       this.#writer.push(meta.startedAt, line);
+    }).catch((error) => {
+      console.error("plexus: body log failed:", error instanceof Error ? error.message : error);
     });
     return response;
   }

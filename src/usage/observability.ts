@@ -64,7 +64,7 @@ export class Observability {
   track(
     request: Request,
     meta: { requestId: string; startedAt: number },
-    handle: () => Promise<Response>,
+    handle: (noteBody?: (body: unknown) => void) => Promise<Response>,
   ): Promise<Response> {
     this.metrics.started();
     return this.#bodies === undefined ? handle() : this.#bodies.observe(request, meta, handle);

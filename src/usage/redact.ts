@@ -36,15 +36,32 @@ function redactString(text: string, secrets: readonly string[]): string {
   return out;
 }
 
+/**
+ * A copy of `value` with secrets removed. Iterative, not recursive: the value may be nested as
+ * deep as its sender liked, and a stack overflow here must not be possible.
+ */
 export function redact(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === "string") return redactString(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => redact(item, secrets));
-  if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      out[key] = CREDENTIAL_FIELD.test(key) ? REDACTED : redact(item, secrets);
-    }
-    return out;
+  const root: { value: unknown } = { value };
+  const work: Array<{ from: unknown; into: Record<string, unknown> | unknown[]; key: string }> = [
+    { from: value, into: root as unknown as Record<string, unknown>, key: "value" },
+  ];
+  while (work.length > 0) {
+    const { from, into, key } = work.pop()!;
+    const target = into as Record<string, unknown>;
+    if (typeof from === "string") target[key] = redactString(from, secrets);
+    else if (Array.isArray(from)) {
+      const copy: unknown[] = new Array(from.length);
+      target[key] = copy;
+      from.forEach((item, index) => work.push({ from: item, into: copy, key: String(index) }));
+    } else if (typeof from === "object" && from !== null) {
+      // Null prototype: a key named `__proto__` stays a key.
+      const copy: Record<string, unknown> = Object.create(null);
+      target[key] = copy;
+      for (const [name, item] of Object.entries(from)) {
+        if (CREDENTIAL_FIELD.test(name)) copy[name] = REDACTED;
+        else work.push({ from: item, into: copy, key: name });
+      }
+    } else target[key] = from;
   }
-  return value;
+  return root.value;
 }

@@ -1,6 +1,7 @@
 /** Builds a `Config` in code, for tests that do not exercise the YAML loader. */
 import type { ApiName } from "../../src/codecs/unified.ts";
 import type { AliasConfig, Config, ProviderConfig, SelectorName } from "../../src/config/types.ts";
+import { DEFAULT_LIMITS } from "../../src/config/limits.ts";
 
 export interface TestProvider {
   api: ApiName;
@@ -80,6 +81,7 @@ export function testConfig(
       shutdownGraceMs: 2000,
       watchConfig: false,
       trustedProxies: [],
+      allowedHosts: [],
     },
     adminKey: "test-admin-key",
     keys: [{ name: "tester", secret: TEST_KEY }],
@@ -90,6 +92,7 @@ export function testConfig(
     retryOnConnectionReset: true,
     logging: { bodies: false },
     metrics: { public: false },
+    limits: { ...DEFAULT_LIMITS },
     warnings: [],
     ...overrides,
   };
