@@ -1,4 +1,7 @@
-/** Client authentication: `Authorization: Bearer <secret>`, `x-api-key`, `x-goog-api-key` or `?key=`. */
+/**
+ * Client authentication: `Authorization: Bearer <secret>` or `x-api-key`; Gemini callers also
+ * `x-goog-api-key` or `?key=`.
+ */
 import type { ClientKey } from "../config/types.ts";
 
 const encoder = new TextEncoder();
@@ -11,15 +14,20 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-/** The secret a client presented, in any of the places the four APIs' SDKs put it. */
-export function presentedSecret(headers: Headers, url: URL): string | undefined {
+/**
+ * The secret a client presented, where its API's SDKs put it. `geminiUrl` is given only for the
+ * Gemini dialect: `x-goog-api-key` and `?key=` are accepted there alone, so a page that learnt a
+ * key cannot spend it on the other APIs from a link or a form.
+ */
+export function presentedSecret(headers: Headers, geminiUrl?: URL): string | undefined {
   const authorization = headers.get("authorization");
   if (authorization !== null) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     if (match) return match[1].trim();
   }
-  return headers.get("x-api-key") ?? headers.get("x-goog-api-key") ?? url.searchParams.get("key") ??
-    undefined;
+  const apiKey = headers.get("x-api-key");
+  if (apiKey !== null || geminiUrl === undefined) return apiKey ?? undefined;
+  return headers.get("x-goog-api-key") ?? geminiUrl.searchParams.get("key") ?? undefined;
 }
 
 export class KeyRing {

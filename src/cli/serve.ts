@@ -3,10 +3,12 @@ import { formatProblem } from "../config/errors.ts";
 import { ensureGeneratedKey, generatedKeyPath } from "../config/generated_key.ts";
 import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
+import { isLoopbackHost } from "../http/host_check.ts";
 import { type RunningServer, startServer } from "../http/server.ts";
 import { configPathFrom, parseCommandArgs, parsePort, SERVE_OPTIONS } from "./args.ts";
 import { dataDirProblem, unwritable } from "./data_dir.ts";
 import { commandHelp } from "./help.ts";
+import { installProcessGuards } from "./process_guards.ts";
 import { countsText } from "./summary.ts";
 import { versionLine } from "./version.ts";
 
@@ -23,6 +25,13 @@ async function lockByDefault(config: Config, quiet = false): Promise<string> {
   if (config.allowNoAuth) {
     if (!quiet) {
       console.error("warning: authentication is off (--allow-no-auth): every client is let in");
+      if (!isLoopbackHost(config.server.host)) {
+        console.error(
+          `WARNING: --allow-no-auth on ${config.server.host}, which is not a loopback address: ` +
+            "ANYONE WHO CAN REACH THIS PORT CAN SPEND YOUR PROVIDER KEYS. Configure client keys " +
+            "instead (docs/security.md).",
+        );
+      }
     }
     return "";
   }
@@ -104,6 +113,7 @@ export async function runServe(args: string[], env: Record<string, string>): Pro
     return 1;
   }
 
+  installProcessGuards();
   const stop = waitForStopSignal();
   let running: RunningServer;
   try {

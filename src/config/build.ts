@@ -80,7 +80,8 @@ export function buildConfig(
     warnings.push(`${why}: the admin API (/v0/*) and detailed health are disabled`);
   }
 
-  const providers: Record<string, ProviderConfig> = {};
+  // Null prototypes: these maps are looked up by names clients send.
+  const providers: Record<string, ProviderConfig> = Object.create(null);
   for (const [name, provider] of Object.entries(file.providers ?? {})) {
     providers[name] = buildProvider(
       name,
@@ -92,7 +93,7 @@ export function buildConfig(
     );
   }
 
-  const models: Record<string, AliasConfig> = {};
+  const models: Record<string, AliasConfig> = Object.create(null);
   for (const [name, alias] of Object.entries(file.models ?? {})) {
     models[name] = buildAlias(name, alias, providers, warnings);
   }
@@ -149,7 +150,7 @@ function buildProvider(
       `provider ${name} is disabled: its ${key} needs ${variables.join(", ")}, which is not set`,
     );
   }
-  const models: Record<string, ModelConfig> = {};
+  const models: Record<string, ModelConfig> = Object.create(null);
   for (const [model, settings] of Object.entries(provider.models ?? {})) {
     models[model] = settings?.pricing ? { pricing: buildPricing(settings.pricing) } : {};
     if (settings?.kind === "embedding") models[model].kind = "embedding";

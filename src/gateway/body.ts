@@ -22,6 +22,7 @@ export async function readJsonBody(
   maxBytes: number,
   maxDepth: number,
 ): Promise<unknown> {
+  requireJsonContentType(request.headers.get("content-type"));
   const declared = request.headers.get("content-length");
   if (declared !== null && Number(declared) > maxBytes) throw tooLarge(maxBytes);
   // Touching `request.body` first would make a small sized body a stream, read chunk by chunk.
@@ -44,6 +45,22 @@ export async function readJsonBody(
   }
   const bytes = chunks.length === 1 ? chunks[0] : concatBytes(chunks);
   return parseJsonObject(new TextDecoder().decode(bytes), maxDepth);
+}
+
+/**
+ * A JSON body must say so. Besides catching mistakes, this makes a cross-site POST from a web
+ * page need a CORS preflight (which Plexus never grants): `text/plain` forms need none.
+ */
+function requireJsonContentType(header: string | null): void {
+  const type = (header ?? "").split(";")[0].trim().toLowerCase();
+  if (type === "application/json" || (type.startsWith("application/") && type.endsWith("+json"))) {
+    return;
+  }
+  throw new GatewayError(
+    "invalid_request",
+    `Content-Type must be application/json, found ${header === null ? "none" : `'${header}'`}.`,
+    { status: 415 },
+  );
 }
 
 /** The body stopped arriving: the client hung up, or its connection passed `limits.body_ms`. */

@@ -70,7 +70,9 @@ export async function countTokens(
 ): Promise<Response> {
   const codec = CODECS[dialect.api];
   if (
-    !gw.config.allowNoAuth && gw.keys.identify(presentedSecret(request.headers, url)) === undefined
+    !gw.config.allowNoAuth && gw.keys.identify(
+        presentedSecret(request.headers, dialect.api === "gemini" ? url : undefined),
+      ) === undefined
   ) {
     return errorResponse(codec, new GatewayError("authentication", "Invalid or missing API key."));
   }

@@ -125,7 +125,9 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
   const { record, complete, fail, headers } = books;
 
   if (!gw.config.allowNoAuth) {
-    const key = gw.keys.identify(presentedSecret(input.request.headers, input.url));
+    const key = gw.keys.identify(
+      presentedSecret(input.request.headers, input.apiIn === "gemini" ? input.url : undefined),
+    );
     if (key === undefined) {
       return fail(
         new GatewayError(

@@ -67,7 +67,8 @@ export async function handleEmbeddings(input: EmbeddingsInput, gw: Gateway): Pro
   let candidates: Candidate[];
   try {
     if (!gw.config.allowNoAuth) {
-      const key = gw.keys.identify(presentedSecret(input.request.headers, input.url));
+      const geminiUrl = input.codec.api === "gemini" ? input.url : undefined;
+      const key = gw.keys.identify(presentedSecret(input.request.headers, geminiUrl));
       if (key === undefined) {
         throw new GatewayError("authentication", "Invalid or missing API key.", {
           code: "invalid_api_key",

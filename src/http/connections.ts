@@ -126,19 +126,23 @@ export function serveGuarded(options: ServeOptions): GuardedServer {
         connection.inFlight++;
         const bodiless = request.method === "GET" || request.method === "HEAD";
         connection.wait(bodiless ? "busy" : "body", bodiless ? undefined : limits.bodyMs);
-        info.completed?.finally(() => {
+        const answered = () => {
           if (--connection.inFlight === 0) connection.wait("waiting", limits.keepAliveMs);
-        });
+        };
+        info.completed?.then(answered, answered);
         return handler(request, connection);
       },
       onHandlerError,
       () => {},
     );
     connection.served = served;
-    served.finished.finally(() => {
+    // A client that vanishes mid-answer (broken pipe) ends its connection with an error: that
+    // is the client's business, not a failure of the server.
+    const ended = () => {
       connection.end();
       open.delete(connection);
-    });
+    };
+    served.finished.then(ended, ended);
   };
 
   const accepting = (async () => {

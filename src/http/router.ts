@@ -17,7 +17,9 @@ interface Route<C> {
 export type RouteMatch<C> =
   | { kind: "found"; handler: Handler<C>; params: Record<string, string> }
   | { kind: "method_not_allowed"; allow: string[] }
-  | { kind: "not_found" };
+  | { kind: "not_found" }
+  /** A path parameter is not valid percent-encoded UTF-8. */
+  | { kind: "bad_path"; message: string };
 
 export class Router<C> {
   readonly #exact = new Map<string, Route<C>[]>();
@@ -45,7 +47,13 @@ export class Router<C> {
       const m = pattern.exec(path);
       if (m === null) continue;
       const params: Record<string, string> = {};
-      names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
+      for (const [i, name] of names.entries()) {
+        const decoded = decodePathSegment(m[i + 1]);
+        if (decoded === undefined) {
+          return { kind: "bad_path", message: `The ${name} in the path is not valid UTF-8.` };
+        }
+        params[name] = decoded;
+      }
       return pick(routes, method, params);
     }
     return { kind: "not_found" };
@@ -61,4 +69,16 @@ function pick<C>(
   const route = routes.find((r) => r.method === wanted);
   if (route !== undefined) return { kind: "found", handler: route.handler, params };
   return { kind: "method_not_allowed", allow: routes.map((r) => r.method) };
+}
+
+/**
+ * `decodeURIComponent` that says `undefined` instead of throwing: a malformed escape
+ * (`%E0%A4%A`) or an encoded lone surrogate (`%ED%A0%80`) is the client's mistake.
+ */
+function decodePathSegment(text: string): string | undefined {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined;
+  }
 }

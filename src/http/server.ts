@@ -4,7 +4,7 @@ import { AdminApi, registerAdminRoutes } from "../admin/api.ts";
 import { adminAccess } from "../admin/auth.ts";
 import type { Codec, InboundContext } from "../codecs/codec.ts";
 import { CODECS } from "../codecs/registry.ts";
-import { type ApiName, GatewayError } from "../codecs/unified.ts";
+import { type ApiName, GatewayError, invalidRequest } from "../codecs/unified.ts";
 import type { Config } from "../config/types.ts";
 import { handleGeneration } from "../gateway/dispatch.ts";
 import type { Gateway } from "../gateway/gateway.ts";
@@ -26,6 +26,7 @@ import { fanOut } from "../usage/usage_log.ts";
 import { KeyRing, presentedSecret } from "../auth/client_keys.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { Router } from "./router.ts";
+import { hostAllowedWithoutAuth } from "./host_check.ts";
 import { type ClientConnection, type GuardedServer, serveGuarded } from "./connections.ts";
 import { createUpstreamTransport } from "../upstream/transport.ts";
 import { EventLoopTurns } from "../wire/event_loop_turns.ts";
@@ -147,6 +148,13 @@ export async function startServer(
         serverStartedAt: startedAt,
         connection,
       };
+      const current = gateway.config;
+      if (
+        current.allowNoAuth &&
+        !hostAllowedWithoutAuth(request.headers.get("host"), current.server.allowedHosts)
+      ) {
+        return foreignHost(request, url, requestId);
+      }
       return route(router, request, url, context);
     },
   });
@@ -164,6 +172,19 @@ export async function startServer(
   };
   const addr = await listened;
   return { addr, shutdown, finished: server.finished, reloader: reloading?.reloader };
+}
+
+/** Authentication is off and `Host` names a foreign site (DNS rebinding?): refused. */
+function foreignHost(request: Request, url: URL, requestId: string): Response {
+  return errorResponse(
+    dialectOf(request, url),
+    new GatewayError(
+      "permission",
+      "Authentication is off (--allow-no-auth), so only loopback Host names are served; " +
+        "add this one to server.allowed_hosts to serve it.",
+    ),
+    { "x-request-id": requestId },
+  );
 }
 
 /** Graceful stop: wait for in-flight work up to the grace period, then abort it. */
@@ -212,6 +233,8 @@ async function route(
         new GatewayError("api_error", "Internal error in the gateway."),
       );
     }
+  } else if (match.kind === "bad_path") {
+    response = errorResponse(dialectOf(request, url), invalidRequest(match.message));
   } else if (match.kind === "method_not_allowed") {
     response = errorResponse(
       dialectOf(request, url),
@@ -315,7 +338,7 @@ function buildRouter(
         single: params.method === "embedContent",
       })),
     )
-    .on("GET", "/metrics", (request, url) => observability.metricsResponse(request, url))
+    .on("GET", "/metrics", (request) => observability.metricsResponse(request))
     .on("GET", "/health", (request, url, _params, context) => {
       const basic = {
         status: "ok",
@@ -401,7 +424,8 @@ function clientDenied(
   dialect: Codec,
 ): Response | undefined {
   if (gateway.config.allowNoAuth) return undefined;
-  if (gateway.keys.identify(presentedSecret(request.headers, url)) !== undefined) return undefined;
+  const secret = presentedSecret(request.headers, dialect.api === "gemini" ? url : undefined);
+  if (gateway.keys.identify(secret) !== undefined) return undefined;
   return errorResponse(dialect, new GatewayError("authentication", "Invalid or missing API key."));
 }
 

@@ -28,7 +28,8 @@ export function resolveModel(
   random?: Random,
   estimatedInputTokens?: number,
 ): Resolution {
-  const alias = config.models[requested];
+  // Own properties only: a model named `constructor` or `__proto__` is just an unknown name.
+  const alias = ownValue(config.models, requested);
   if (alias !== undefined) {
     const enabled = alias.targets.filter((t) => t.enabled);
     if (enabled.length === 0) {
@@ -44,9 +45,9 @@ export function resolveModel(
   }
   const slash = requested.indexOf("/");
   if (slash > 0) {
-    const provider = config.providers[requested.slice(0, slash)];
+    const provider = ownValue(config.providers, requested.slice(0, slash));
     const model = requested.slice(slash + 1);
-    if (provider !== undefined && model in provider.models) {
+    if (provider !== undefined && Object.hasOwn(provider.models, model)) {
       if (!provider.enabled) {
         throw new GatewayError(
           "unavailable",
@@ -61,6 +62,10 @@ export function resolveModel(
     `The model '${requested}' does not exist. Ask GET /v1/models for the models this gateway serves.`,
     { param: "model", code: "model_not_found" },
   );
+}
+
+function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function withoutCooling(

@@ -28,7 +28,12 @@ const UNIT_MS: Record<string, number> = {
  */
 export function parseTimeBound(text: string, now: number, upper: boolean): number {
   const relative = /^(\d+)\s*([smhdw])$/.exec(text.trim());
-  if (relative !== null) return now - Number(relative[1]) * UNIT_MS[relative[2]];
+  if (relative !== null) {
+    const time = now - Number(relative[1]) * UNIT_MS[relative[2]];
+    // Log lines start in 1970; further back is no time a date can hold.
+    if (time < 0) throw new Error(`expected a duration that ends after 1970, found ${text}`);
+    return time;
+  }
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     const start = Date.parse(`${text}T00:00:00Z`);
     if (!Number.isNaN(start)) return upper ? start + UNIT_MS.d : start;

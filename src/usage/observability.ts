@@ -71,8 +71,8 @@ export class Observability {
   }
 
   /** `GET /metrics`: admin key required unless `metrics.public` is set. */
-  metricsResponse(request: Request, url: URL): Response {
-    if (!this.#config.metrics.public && !this.#isAdmin(request, url)) {
+  metricsResponse(request: Request): Response {
+    if (!this.#config.metrics.public && !this.#isAdmin(request)) {
       const message = this.#config.adminKey === undefined
         ? "Metrics need the admin key, and none is configured: set admin_key or metrics.public."
         : "Metrics need the admin key: send it as 'Authorization: Bearer <admin key>'.";
@@ -86,9 +86,10 @@ export class Observability {
     });
   }
 
-  #isAdmin(request: Request, url: URL): boolean {
+  #isAdmin(request: Request): boolean {
     const adminKey = this.#config.adminKey;
-    const presented = presentedSecret(request.headers, url);
+    // Headers only: a key in the URL ends up in proxies' and browsers' histories.
+    const presented = presentedSecret(request.headers);
     if (adminKey === undefined || presented === undefined) return false;
     const encoder = new TextEncoder();
     return constantTimeEqual(encoder.encode(presented), encoder.encode(adminKey));

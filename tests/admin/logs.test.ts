@@ -67,6 +67,8 @@ Deno.test("/v0/logs rejects a bad limit, status or time with a 400 that says wha
         ["limit=ten", /limit/],
         ["status=bad", /status/],
         ["since=yesterday", /since/],
+        ["since=99999999999w", /since/],
+        ["until=99999999999w", /until/],
       ] as const
     ) {
       const { status, body } = await getJson(`${base}/v0/logs?${query}`, adminHeaders(config));
