@@ -174,3 +174,43 @@ Deno.test("streams in progress show in the in-flight gauge until they end", asyn
     await fake.close();
   }
 });
+
+Deno.test('an upstream failure is counted under its last attempt\'s target; only refusals have provider=""', async () => {
+  const fake = await startFakeUpstream();
+  const config = testConfig(
+    { oa: { api: "chat", baseUrl: `${fake.url}/v1`, models: ["m1", "m2"] } },
+    { both: { targets: [{ provider: "oa", model: "m1" }, { provider: "oa", model: "m2" }] } },
+  );
+  const server = await startServer(config, { health: ALWAYS_HEALTHY });
+  const url = `http://127.0.0.1:${server.addr.port}`;
+  try {
+    fake.setDefault(() => ({ kind: "error", status: 503 }));
+    for (const model of ["both", "missing"]) {
+      const response = await fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${TEST_KEY}`, "content-type": "application/json" },
+        body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }] }),
+      });
+      await response.body?.cancel();
+    }
+    const response = await fetch(`${url}/metrics`, {
+      headers: { authorization: `Bearer ${config.adminKey}` },
+    });
+    const { samples } = parsePrometheus(await response.text());
+    const requests = samples.filter((s) => s.name === "plexus_requests_total");
+    const failed = requests.find((s) => s.labels.alias === "both");
+    assert.deepEqual(
+      { provider: failed?.labels.provider, model: failed?.labels.model },
+      { provider: "oa", model: "m2" },
+    );
+    assert.ok(Number(failed?.labels.status) >= 500);
+    const refused = requests.find((s) => s.labels.status === "404");
+    assert.deepEqual({ provider: refused?.labels.provider, model: refused?.labels.model }, {
+      provider: "",
+      model: "",
+    });
+  } finally {
+    await server.shutdown();
+    await fake.close();
+  }
+});
