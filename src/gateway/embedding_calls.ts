@@ -17,9 +17,9 @@ import {
   type AttemptFailure,
   badResponseFailure,
   failureForStatus,
-  redactSecrets,
   retryAfterFromHeaders,
 } from "../upstream/failure.ts";
+import { prepareEmbeddingCall, providerErrorDetails } from "../upstream/clouds/provider_call.ts";
 import type { SendUpstream } from "../upstream/types.ts";
 import { streamFailure } from "./attempt.ts";
 
@@ -134,9 +134,11 @@ async function embedCall(
   signal: AbortSignal,
 ): Promise<CallOutcome> {
   const { provider } = target;
+  const prepared = await prepareEmbeddingCall(target.codec, provider, target.model, target.send);
+  if (!prepared.ok) return prepared;
   const upstreamRequest: UpstreamRequest = {
-    url: target.codec.upstreamUrl(provider.baseUrl, target.model),
-    headers: upstreamHeaders(provider),
+    url: prepared.url,
+    headers: prepared.headers,
     body,
     timeouts: provider.timeouts,
     clientSignal: signal,
@@ -160,10 +162,7 @@ async function embedCall(
   }
   const status = call.response.status;
   if (status < 200 || status > 299) {
-    const message = redactSecrets(
-      CODECS[provider.api].upstreamErrorMessage(status, text),
-      [provider.apiKey],
-    );
+    const { message } = providerErrorDetails(CODECS[provider.api], provider, status, text);
     const retryAfter = retryAfterFromHeaders(call.response.headers, Date.now());
     return { ok: false, failure: failureForStatus(status, message, retryAfter) };
   }
@@ -173,13 +172,4 @@ async function embedCall(
     const detail = error instanceof Error ? `: ${error.message}` : "";
     return { ok: false, failure: badResponseFailure(`upstream embeddings answer${detail}`) };
   }
-}
-
-/** The provider API's auth headers, then the provider's own configured headers. */
-function upstreamHeaders(provider: ProviderConfig): Record<string, string> {
-  return {
-    "content-type": "application/json",
-    ...CODECS[provider.api].upstreamHeaders(provider.apiKey),
-    ...provider.headers,
-  };
 }

@@ -14,6 +14,7 @@ import { CODECS } from "../codecs/registry.ts";
 import { emptyUsage, GatewayError } from "../codecs/unified.ts";
 import { presentedSecret } from "../auth/client_keys.ts";
 import { type Candidate, resolveModel } from "../routing/resolve.ts";
+import { embeddingsCodecFor } from "../upstream/clouds/provider_call.ts";
 import { ClientAbortedError, GatewayStoppingError } from "../upstream/call.ts";
 import type { AttemptFailure } from "../upstream/failure.ts";
 import type { RequestRecord } from "../usage/record.ts";
@@ -96,8 +97,9 @@ export async function handleEmbeddings(input: EmbeddingsInput, gw: Gateway): Pro
   const refusals: GatewayError[] = [];
   for (const candidate of candidates) {
     const provider = gw.config.providers[candidate.provider];
-    const codec = EMBEDDING_CODECS[provider.api];
-    if (codec === undefined) continue;
+    const apiCodec = EMBEDDING_CODECS[provider.api];
+    if (apiCodec === undefined) continue;
+    const codec = embeddingsCodecFor(provider, candidate.model, apiCodec);
     const attemptStart = Date.now();
     const note = (status: number, reason?: string) => {
       // A request that fails in the end is logged under the target of its last attempt.

@@ -85,6 +85,7 @@ export function startFakeAzure(options: FakeAzureOptions): CloudFake {
       return { status: reply.status, body: reply.body, headers: reply.headers };
     }
     if (!isRecord(request.body)) return azureError(400, "invalid_request_error", "invalid JSON");
+    if (route.api === "embeddings") return embeddingsAnswer(request.body, route.deployment);
     const scenario = {
       ...defaultScenario(route.api, route.deployment, `az${request.rawBody.length}`),
       ...(reply?.kind === "scenario" ? reply.scenario : {}),
@@ -104,7 +105,15 @@ export function startFakeAzure(options: FakeAzureOptions): CloudFake {
   });
 }
 
-type Route = { api: "chat" | "responses"; deployment: string } | Answer;
+type Route = { api: "chat" | "responses" | "embeddings"; deployment: string } | Answer;
+
+function apiOf(path: string): "chat" | "responses" | "embeddings" {
+  return path.endsWith("/responses")
+    ? "responses"
+    : path.endsWith("/embeddings")
+    ? "embeddings"
+    : "chat";
+}
 
 function routeOf(request: CloudRequest, options: FakeAzureOptions): Route {
   const notFound = azureError(404, "404", "Resource not found");
@@ -114,18 +123,19 @@ function routeOf(request: CloudRequest, options: FakeAzureOptions): Route {
     : undefined;
   const known = (deployment: string | undefined): Route =>
     deployment !== undefined && options.deployments.includes(deployment)
-      ? { api: request.path.endsWith("/responses") ? "responses" : "chat", deployment }
+      ? { api: apiOf(request.path), deployment }
       : azureError(
         404,
         "DeploymentNotFound",
         "The API deployment for this resource does not exist.",
       );
-  const deploymentChat = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/.exec(request.path);
+  const deploymentChat = /^\/openai\/deployments\/([^/]+)\/(?:chat\/completions|embeddings)$/
+    .exec(request.path);
   if (deploymentChat !== null || request.path === "/openai/responses") {
     if (!request.query.has("api-version")) return notFound;
     return known(deploymentChat ? decodeURIComponent(deploymentChat[1]) : bodyModel);
   }
-  if (request.path === "/openai/v1/chat/completions" || request.path === "/openai/v1/responses") {
+  if (/^\/openai\/v1\/(chat\/completions|responses|embeddings)$/.test(request.path)) {
     if (bodyModel === undefined) {
       return azureError(400, "invalid_request_error", "model is required");
     }
@@ -179,4 +189,28 @@ function annotatedChatChunks(chunks: JsonObject[]): JsonObject[] {
     if (choices.some((choice) => choice.finish_reason !== null)) out.push(annotation);
   }
   return out;
+}
+
+/** OpenAI's embeddings answer (API reference, "The embedding object"), as Azure returns it. */
+function embeddingsAnswer(body: JsonObject, deployment: string): Answer {
+  const inputs = typeof body.input === "string" ? [body.input] : body.input;
+  if (!Array.isArray(inputs) || inputs.some((input) => typeof input !== "string")) {
+    return azureError(400, "invalid_request_error", "input must be a string or strings");
+  }
+  const dimensions = typeof body.dimensions === "number" ? body.dimensions : 4;
+  const data = (inputs as string[]).map((input, index) => ({
+    object: "embedding",
+    index,
+    embedding: Array.from({ length: dimensions }, (_, k) => k === 0 ? input.length : k / 100),
+  }));
+  const tokens = (inputs as string[]).reduce((sum, input) => sum + Math.ceil(input.length / 4), 0);
+  return {
+    status: 200,
+    body: {
+      object: "list",
+      data,
+      model: deployment,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    },
+  };
 }

@@ -61,6 +61,9 @@ export function startFakeVertex(options: FakeVertexOptions): CloudFake {
       return { status: reply.status, body: reply.body, headers: reply.headers };
     }
     if (!isRecord(request.body)) return googleError(400, "Invalid JSON payload received.");
+    if (publisher === "google" && action === "predict") {
+      return embeddingAnswer(request.body, decodeURIComponent(model));
+    }
     return publisher === "google"
       ? geminiAnswer(request, decodeURIComponent(model), action, reply)
       : claudeAnswer(request, decodeURIComponent(model), action, reply);
@@ -135,4 +138,38 @@ function claudeAnswer(
     `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`
   );
   return { status: 200, frames };
+}
+
+/** A vector that tells which text it came from: its length, then its position. */
+export function fakeVector(text: string, dimensions: number): number[] {
+  return Array.from({ length: dimensions }, (_, k) => k === 0 ? text.length : k / 100);
+}
+
+/**
+ * `:predict` of the text-embedding models (docs: model-reference/text-embeddings-api): one
+ * instance per request for gemini-embedding-001, at most 250 for the others.
+ */
+function embeddingAnswer(body: JsonObject, model: string): Answer {
+  const instances = Array.isArray(body.instances) ? body.instances : [];
+  const limit = model.startsWith("gemini-embedding") ? 1 : 250;
+  if (instances.length === 0 || instances.length > limit) {
+    return googleError(400, `Between 1 and ${limit} instances are allowed for ${model}.`);
+  }
+  const parameters = isRecord(body.parameters) ? body.parameters : {};
+  const dimensions = typeof parameters.outputDimensionality === "number"
+    ? parameters.outputDimensionality
+    : 4;
+  const predictions = [];
+  for (const instance of instances) {
+    if (!isRecord(instance) || typeof instance.content !== "string") {
+      return googleError(400, "instances[].content is required");
+    }
+    predictions.push({
+      embeddings: {
+        values: fakeVector(instance.content, dimensions),
+        statistics: { token_count: Math.ceil(instance.content.length / 4), truncated: false },
+      },
+    });
+  }
+  return { status: 200, body: { predictions, metadata: { billableCharacterCount: 1 } } };
 }

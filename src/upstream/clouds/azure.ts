@@ -29,6 +29,14 @@ export function azureUrl(
     : `${baseUrl}/openai/responses?${version}`;
 }
 
+/** Embeddings at the deployment (reference, "Embeddings") or the v1 URL, model in the body. */
+export function azureEmbeddingsUrl(baseUrl: string, cloud: AzureCloud, deployment: string): string {
+  if (cloud.apiVersion === undefined) return `${baseUrl}/openai/v1/embeddings`;
+  return `${baseUrl}/openai/deployments/${encodeURIComponent(deployment)}/embeddings?api-version=${
+    encodeURIComponent(cloud.apiVersion)
+  }`;
+}
+
 /** An Entra ID token when configured, else the resource key. */
 export function azureHeaders(
   cloud: AzureCloud,

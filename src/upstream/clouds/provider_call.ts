@@ -4,15 +4,24 @@
  * codec. The one place the gateway asks, so clouds need no branch anywhere else.
  */
 import type { Codec, SseEvent } from "../../codecs/codec.ts";
+import type { EmbeddingsCodec } from "../../codecs/embeddings.ts";
+import { CODECS } from "../../codecs/registry.ts";
 import { cloudSecrets } from "../../config/clouds.ts";
 import type { ProviderConfig } from "../../config/types.ts";
 import type { AttemptFailure } from "../failure.ts";
 import { redactSecrets } from "../failure.ts";
 import { viaFetch } from "../transport.ts";
 import type { SendUpstream } from "../types.ts";
-import { azureErrorCode, azureHeaders, azureUrl, isAzureAnnotationChunk } from "./azure.ts";
+import {
+  azureEmbeddingsUrl,
+  azureErrorCode,
+  azureHeaders,
+  azureUrl,
+  isAzureAnnotationChunk,
+} from "./azure.ts";
+import { vertexEmbeddings } from "./vertex_embeddings.ts";
 import { tokensFor } from "./google_auth.ts";
-import { vertexBody, vertexUrl } from "./vertex.ts";
+import { vertexBody, vertexPredictUrl, vertexUrl } from "./vertex.ts";
 
 export interface ProviderCall {
   url: string;
@@ -38,49 +47,90 @@ export interface CallParts {
 /** Claude on Vertex takes the version in the body; the beta header is still honoured. */
 const VERTEX_DROPPED_HEADERS = new Set(["anthropic-version"]);
 
+type AuthOutcome = { ok: true; headers: Record<string, string> } | {
+  ok: false;
+  failure: AttemptFailure;
+};
+
+/** The provider's auth headers: its API's, Azure's, or a Vertex access token. */
+async function authHeaders(
+  provider: ProviderConfig,
+  send: SendUpstream | undefined,
+): Promise<AuthOutcome> {
+  const cloud = provider.cloud;
+  if (cloud === undefined) {
+    return { ok: true, headers: CODECS[provider.api].upstreamHeaders(provider.apiKey) };
+  }
+  if (cloud.kind === "azure") return { ok: true, headers: azureHeaders(cloud, provider.apiKey) };
+  const token = cloud.auth.kind === "access_token"
+    ? { ok: true as const, token: cloud.auth.token }
+    : await tokensFor(cloud.auth.key).token(send ?? viaFetch);
+  if (!token.ok) return { ok: false, failure: tokenFailure(token.message) };
+  return { ok: true, headers: { authorization: `Bearer ${token.token}` } };
+}
+
 export async function prepareProviderCall(
   codec: Codec,
   provider: ProviderConfig,
   parts: CallParts,
 ): Promise<PreparedCall> {
-  const json = { "content-type": "application/json" };
+  const auth = await authHeaders(provider, parts.send);
+  if (!auth.ok) return auth;
   const cloud = provider.cloud;
-  const finish = (url: string, auth: Record<string, string>, forwarded = parts.forwarded) => ({
-    ok: true as const,
-    call: {
-      url,
-      headers: { ...json, ...auth, ...forwarded, ...provider.headers },
-      body: parts.body,
-    },
-  });
-  if (cloud === undefined) {
-    return finish(
-      codec.upstreamUrl(provider.baseUrl, parts.model, parts.stream),
-      codec.upstreamHeaders(provider.apiKey),
+  let url = codec.upstreamUrl(provider.baseUrl, parts.model, parts.stream);
+  let body = parts.body;
+  let forwarded = parts.forwarded;
+  if (cloud?.kind === "azure") {
+    url = azureUrl(
+      provider.baseUrl,
+      cloud,
+      provider.api === "responses" ? "responses" : "chat",
+      parts.model,
+    );
+  } else if (cloud?.kind === "vertex") {
+    const api = provider.api === "messages" ? "messages" : "gemini";
+    url = vertexUrl(provider.baseUrl, cloud, api, parts.model, parts.stream);
+    body = vertexBody(api, body);
+    forwarded = Object.fromEntries(
+      Object.entries(forwarded).filter(([name]) => !VERTEX_DROPPED_HEADERS.has(name)),
     );
   }
-  if (cloud.kind === "azure") {
-    const api = provider.api === "responses" ? "responses" : "chat";
-    return finish(
-      azureUrl(provider.baseUrl, cloud, api, parts.model),
-      azureHeaders(cloud, provider.apiKey),
-    );
+  const headers = { "content-type": "application/json", ...auth.headers, ...forwarded };
+  return { ok: true, call: { url, headers: { ...headers, ...provider.headers }, body } };
+}
+
+/** Where an embeddings call goes and with which headers; the codec from `embeddingsCodecFor`. */
+export async function prepareEmbeddingCall(
+  codec: EmbeddingsCodec,
+  provider: ProviderConfig,
+  model: string,
+  send: SendUpstream | undefined,
+): Promise<
+  { ok: true; url: string; headers: Record<string, string> } | {
+    ok: false;
+    failure: AttemptFailure;
   }
-  const api = provider.api === "messages" ? "messages" : "gemini";
-  const token = cloud.auth.kind === "access_token"
-    ? { ok: true as const, token: cloud.auth.token }
-    : await tokensFor(cloud.auth.key).token(parts.send ?? viaFetch);
-  if (!token.ok) return { ok: false, failure: tokenFailure(token.message) };
-  const forwarded = Object.fromEntries(
-    Object.entries(parts.forwarded).filter(([name]) => !VERTEX_DROPPED_HEADERS.has(name)),
-  );
-  const prepared = finish(
-    vertexUrl(provider.baseUrl, cloud, api, parts.model, parts.stream),
-    { authorization: `Bearer ${token.token}` },
-    forwarded,
-  );
-  prepared.call.body = vertexBody(api, parts.body);
-  return prepared;
+> {
+  const auth = await authHeaders(provider, send);
+  if (!auth.ok) return auth;
+  const headers = { "content-type": "application/json", ...auth.headers, ...provider.headers };
+  return { ok: true, url: codec.upstreamUrl(provider.baseUrl, model), headers };
+}
+
+/** The embeddings codec for a target: its API's, with a cloud's URL (and Vertex's body). */
+export function embeddingsCodecFor(
+  provider: ProviderConfig,
+  model: string,
+  codec: EmbeddingsCodec,
+): EmbeddingsCodec {
+  const cloud = provider.cloud;
+  if (cloud?.kind === "vertex") {
+    return vertexEmbeddings(codec, model, (base, name) => vertexPredictUrl(base, cloud, name));
+  }
+  if (cloud?.kind === "azure") {
+    return { ...codec, upstreamUrl: (base, name) => azureEmbeddingsUrl(base, cloud, name) };
+  }
+  return codec;
 }
 
 /** No token means no call to any model of the provider: it cools down as a whole. */

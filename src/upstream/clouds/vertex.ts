@@ -22,6 +22,15 @@ function modelSegment(model: string): string {
   return encodeURIComponent(model).replace(/%40/g, "@");
 }
 
+/** `{base}/v1/projects/{p}/locations/{l}/publishers/{publisher}/models/{model}` */
+function modelUrl(baseUrl: string, cloud: VertexCloud, publisher: string, model: string): string {
+  const project = encodeURIComponent(cloud.project);
+  const location = encodeURIComponent(cloud.location);
+  return `${baseUrl}/v1/projects/${project}/locations/${location}/publishers/${publisher}/models/${
+    modelSegment(model)
+  }`;
+}
+
 export function vertexUrl(
   baseUrl: string,
   cloud: VertexCloud,
@@ -29,15 +38,18 @@ export function vertexUrl(
   model: string,
   stream: boolean,
 ): string {
-  const project = encodeURIComponent(cloud.project);
-  const location = encodeURIComponent(cloud.location);
-  const models = `${baseUrl}/v1/projects/${project}/locations/${location}/publishers/${
-    api === "gemini" ? "google" : "anthropic"
-  }/models/${modelSegment(model)}`;
   if (api === "gemini") {
+    const models = modelUrl(baseUrl, cloud, "google", model);
     return stream ? `${models}:streamGenerateContent?alt=sse` : `${models}:generateContent`;
   }
-  return `${models}:${stream ? "streamRawPredict" : "rawPredict"}`;
+  return `${modelUrl(baseUrl, cloud, "anthropic", model)}:${
+    stream ? "streamRawPredict" : "rawPredict"
+  }`;
+}
+
+/** Google's embedding models answer `:predict` (vertex_embeddings.ts). */
+export function vertexPredictUrl(baseUrl: string, cloud: VertexCloud, model: string): string {
+  return `${modelUrl(baseUrl, cloud, "google", model)}:predict`;
 }
 
 /** The body Vertex expects, from the body the direct API would get. */
