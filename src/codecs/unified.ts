@@ -59,12 +59,20 @@ export interface ReasoningPart {
   text: string;
   /** Anthropic thinking `signature`, Gemini `thoughtSignature`. Must come back unchanged. */
   signature?: string;
+  /**
+   * Which provider family made `signature`: only that family accepts it back, every other one
+   * rejects the request, so encoders leave out signatures of another family.
+   */
+  family?: SignatureFamily;
   /** Anthropic `redacted_thinking.data`; opaque. */
   redactedData?: string;
   /** OpenAI Responses reasoning item: its id and `encrypted_content`. */
   id?: string;
   encryptedContent?: string;
 }
+
+/** The provider families whose reasoning signatures are opaque to one another. */
+export type SignatureFamily = "anthropic" | "gemini";
 
 export type ContentPart = TextPart | ImagePart | ToolCallPart | ToolResultPart | ReasoningPart;
 
@@ -250,7 +258,7 @@ export type StreamEvent =
   | { type: "text_delta"; text: string }
   | { type: "text_signature"; signature: string }
   | { type: "reasoning_delta"; text: string }
-  | { type: "reasoning_signature"; signature: string }
+  | { type: "reasoning_signature"; signature: string; family?: SignatureFamily }
   | { type: "reasoning_redacted"; data: string }
   | { type: "reasoning_encrypted"; id?: string; encryptedContent: string }
   | { type: "tool_call_start"; index: number; id: string; name: string; signature?: string }

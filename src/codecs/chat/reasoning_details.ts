@@ -5,14 +5,29 @@
  * Plain reasoning text also travels as `reasoning_content` (DeepSeek style) for clients that
  * know only that; `reasoning_details` is what brings signatures back on the next turn.
  */
-import type { ReasoningPart, StreamEvent } from "../unified.ts";
+import type { ReasoningPart, SignatureFamily, StreamEvent } from "../unified.ts";
 import { isObject, type JsonObject, stringField } from "../json_guards.ts";
 import type { ChatReasoningDetail } from "./wire.ts";
 
 /** Marks encrypted reasoning from the OpenAI Responses API (`encrypted_content` + item id). */
 const RESPONSES_FORMAT = "openai-responses-v1";
-/** Marks Anthropic `redacted_thinking` data. */
+/** Marks Anthropic `redacted_thinking` data and Anthropic signatures. */
 const REDACTED_FORMAT = "anthropic-claude-v1";
+/** Marks a Gemini thought signature (OpenRouter's name for Gemini reasoning details). */
+const GEMINI_FORMAT = "google-gemini-v1";
+
+/** The `format` that tells whose a signature is, so it only ever goes back to that family. */
+function familyFormat(family: SignatureFamily | undefined): { format?: string } {
+  if (family === "gemini") return { format: GEMINI_FORMAT };
+  if (family === "anthropic") return { format: REDACTED_FORMAT };
+  return {};
+}
+
+function familyOf(detail: JsonObject): SignatureFamily | undefined {
+  if (detail.format === GEMINI_FORMAT) return "gemini";
+  if (detail.format === REDACTED_FORMAT) return "anthropic";
+  return undefined;
+}
 
 function needsDetails(part: ReasoningPart): boolean {
   return part.signature !== undefined || part.redactedData !== undefined ||
@@ -43,12 +58,17 @@ function encodeReasoningPart(part: ReasoningPart): ChatReasoningDetail[] {
     });
     return details;
   }
-  const signature = part.signature === undefined ? {} : { signature: part.signature };
+  const signature = part.signature === undefined
+    ? {}
+    : { signature: part.signature, ...familyFormat(part.family) };
   return [{ type: "reasoning.text", text: part.text, ...signature }];
 }
 
-export function encodedSignatureDetail(signature: string): ChatReasoningDetail[] {
-  return [{ type: "reasoning.text", text: "", signature }];
+export function encodedSignatureDetail(
+  signature: string,
+  family?: SignatureFamily,
+): ChatReasoningDetail[] {
+  return [{ type: "reasoning.text", text: "", signature, ...familyFormat(family) }];
 }
 
 export function encodedRedactedDetail(data: string): ChatReasoningDetail[] {
@@ -104,6 +124,8 @@ export function decodeReasoning(
         const id = stringField(detail, "id");
         const part: ReasoningPart = { type: "reasoning", text };
         if (signature !== undefined) part.signature = signature;
+        const family = familyOf(detail);
+        if (signature !== undefined && family !== undefined) part.family = family;
         if (id !== undefined) part.id = id;
         parts.push(part);
       } else if (detail.type === "reasoning.encrypted" && data !== undefined) {
@@ -148,7 +170,8 @@ export function reasoningDetailEvents(details: unknown, withText: boolean): Stre
       if (withText && text !== "") events.push({ type: "reasoning_delta", text });
       const signature = stringField(detail, "signature");
       if (signature !== undefined && signature !== "") {
-        events.push({ type: "reasoning_signature", signature });
+        const family = familyOf(detail);
+        events.push({ type: "reasoning_signature", signature, ...(family ? { family } : {}) });
       }
       continue;
     }

@@ -57,7 +57,8 @@ export function createStreamEncoder(ctx: EncodeContext): StreamEncoder {
       case "reasoning_delta":
         return ensureOpen() + chunk({ reasoning_content: ev.text });
       case "reasoning_signature":
-        return ensureOpen() + chunk({ reasoning_details: encodedSignatureDetail(ev.signature) });
+        return ensureOpen() +
+          chunk({ reasoning_details: encodedSignatureDetail(ev.signature, ev.family) });
       case "reasoning_redacted":
         return ensureOpen() + chunk({ reasoning_details: encodedRedactedDetail(ev.data) });
       case "reasoning_encrypted":

@@ -14,7 +14,7 @@ export interface ChatToolCall {
 
 /** OpenRouter-style `reasoning_details` entry (its "reasoning details" format). */
 export type ChatReasoningDetail =
-  | { type: "reasoning.text"; text: string; signature?: string; id?: string }
+  | { type: "reasoning.text"; text: string; signature?: string; id?: string; format?: string }
   | { type: "reasoning.encrypted"; data: string; id?: string; format?: string };
 
 export interface ChatUsage {

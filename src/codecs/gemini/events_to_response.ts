@@ -52,7 +52,10 @@ export function responseFromEvents(events: Iterable<StreamEvent>): UnifiedRespon
         openPart("reasoning").text += event.text;
         break;
       case "reasoning_signature":
-        openPart("reasoning").signature = event.signature;
+        Object.assign(openPart("reasoning"), {
+          signature: event.signature,
+          ...(event.family !== undefined ? { family: event.family } : {}),
+        });
         break;
       case "reasoning_redacted":
         content.push({ type: "reasoning", text: "", redactedData: event.data });

@@ -18,6 +18,7 @@ import {
   type UnifiedTool,
 } from "../unified.ts";
 import { isObject, isString, isStringArray } from "../json_guards.ts";
+import { unpackAnthropicThinking } from "./thinking_carrier.ts";
 import { fromGeminiSchema } from "./schema_from_gemini.ts";
 import { effortForBudget } from "../reasoning_budget.ts";
 import { optionalNumber } from "../request_fields.ts";
@@ -86,7 +87,8 @@ function decodeContents(contents: unknown): UnifiedMessage[] {
     const decoded: ContentPart[] = [];
     parts.forEach((part, p) => {
       const one = decodePart(part, `${path}.parts[${p}]`, `call_${c}_${p}`, pending);
-      if (one !== undefined) decoded.push(one);
+      if (Array.isArray(one)) decoded.push(...one);
+      else if (one !== undefined) decoded.push(one);
     });
     if (decoded.length > 0) messages.push({ role, content: decoded });
   });
@@ -106,17 +108,26 @@ function decodePart(
   path: string,
   mintedId: string,
   pending: PendingCalls,
-): ContentPart | undefined {
+): ContentPart | ContentPart[] | undefined {
   if (!isObject(part)) throw invalidRequest(`${path}: expected an object`, path);
   const signature = optionalString(part["thoughtSignature"], `${path}.thoughtSignature`);
+  const thinking = signature === undefined ? undefined : unpackAnthropicThinking(signature);
+  const anthropicThinking: ContentPart[] = thinking === undefined ? [] : [{
+    type: "reasoning",
+    text: thinking.thinking,
+    signature: thinking.signature,
+    family: "anthropic",
+  }];
   if (part["text"] !== undefined) {
     const text = part["text"];
     if (!isString(text)) throw invalidRequest(`${path}.text: expected a string`, `${path}.text`);
     if (part["thought"] === true) {
+      if (thinking !== undefined) return anthropicThinking;
       return signature === undefined ? { type: "reasoning", text } : {
         type: "reasoning",
         text,
         signature,
+        family: "gemini",
       };
     }
     if (text === "" && signature === undefined) return undefined;
@@ -140,6 +151,7 @@ function decodePart(
       name: call["name"],
       arguments: JSON.stringify(args),
     };
+    if (thinking !== undefined) return [...anthropicThinking, toolCall];
     if (signature !== undefined) toolCall.signature = signature;
     return toolCall;
   }

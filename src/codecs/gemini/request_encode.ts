@@ -16,6 +16,7 @@ import {
 } from "../unified.ts";
 import { imagePart } from "./media.ts";
 import { functionCallPart } from "./response_encode.ts";
+import { signatureFor } from "../signature_carrier.ts";
 import { toGeminiSchema } from "./schema_to_gemini.ts";
 import { thinkingConfigFor } from "./thinking.ts";
 import type { GeminiContent, GeminiPart } from "./wire.ts";
@@ -68,6 +69,7 @@ function encodeMessages(messages: UnifiedMessage[]): GeminiContent[] {
     message.content.forEach((part, p) => {
       parts.push(...encodePart(part, `messages[${m}].content[${p}]`, toolNames));
     });
+    moveSignaturesOntoCalls(parts);
     if (parts.length === 0) return;
     const role = message.role === "assistant" ? "model" : "user";
     const last = contents[contents.length - 1];
@@ -83,17 +85,38 @@ function encodePart(part: ContentPart, path: string, toolNames: Map<string, stri
     case "text":
       if (part.text === "" && part.signature === undefined) return [];
       return [withSignature({ text: part.text }, part.signature)];
-    case "reasoning":
-      // Only signed thoughts mean anything to Gemini; plain thinking text is not input.
-      if (part.signature === undefined) return [];
-      return [{ text: part.text, thought: true, thoughtSignature: part.signature }];
+    case "reasoning": {
+      // Only Gemini's own signed thoughts mean anything to it; plain thinking text is not input,
+      // and another family's signature would be rejected as corrupted.
+      const signature = signatureFor(part, "gemini");
+      if (signature === undefined) return [];
+      return [{ text: part.text, thought: true, thoughtSignature: signature }];
+    }
     case "image":
       return [imagePart(part.source)];
     case "tool_call":
       toolNames.set(part.id, part.name);
-      return [functionCallPart(part.name, part.arguments, part.signature)];
+      return [functionCallPart(part.name, part.arguments, part.signature, part.id)];
     case "tool_result":
       return encodeToolResult(part, path, toolNames);
+  }
+}
+
+/**
+ * A signature that reached Plexus on its own (a Responses client carries a call's signature in a
+ * reasoning item before the call) goes back where Gemini put it: on the function call it signs.
+ */
+function moveSignaturesOntoCalls(parts: GeminiPart[]): void {
+  for (let i = parts.length - 2; i >= 0; i--) {
+    const part = parts[i];
+    const next = parts[i + 1];
+    if (
+      part.thought === true && part.text === "" && part.thoughtSignature !== undefined &&
+      next.functionCall !== undefined && next.thoughtSignature === undefined
+    ) {
+      next.thoughtSignature = part.thoughtSignature;
+      parts.splice(i, 1);
+    }
   }
 }
 
@@ -130,7 +153,8 @@ function encodeToolResult(
   }
   const value = resultValue(texts.join("\n"));
   const response = part.isError === true ? { error: value } : { result: value };
-  return [{ functionResponse: { name, response } }, ...images];
+  // `id` answers the call of that id (FunctionResponse.id), as the call carries it.
+  return [{ functionResponse: { id: part.toolCallId, name, response } }, ...images];
 }
 
 function resultValue(text: string): unknown {

@@ -3,6 +3,7 @@
  * (ai.google.dev/api/generate-content#v1beta.GenerateContentResponse). Reasoning goes out as
  * `thought: true` parts, which Gemini clients already keep apart from the answer text.
  */
+import { packAnthropicThinking } from "./thinking_carrier.ts";
 import type { EncodeContext } from "../codec.ts";
 import type { ReasoningPart, TextPart, ToolCallPart, UnifiedResponse } from "../unified.ts";
 import { finishReasonToGemini } from "./finish_reason.ts";
@@ -16,7 +17,7 @@ export function fromUnifiedResponse(
 ): GeminiResponse {
   return {
     candidates: [{
-      content: { role: "model", parts: response.content.flatMap(responsePart) },
+      content: { role: "model", parts: responseParts(response.content) },
       finishReason: finishReasonToGemini(response.stopReason),
       index: 0,
     }],
@@ -24,6 +25,36 @@ export function fromUnifiedResponse(
     modelVersion: response.model,
     responseId: response.id,
   };
+}
+
+/**
+ * Anthropic thinking goes to a Gemini client packed in the signature of the first function call
+ * after it (or, without a call, of its thought part): see `thinking_carrier.ts`.
+ */
+function responseParts(content: Array<TextPart | ToolCallPart | ReasoningPart>): GeminiPart[] {
+  let lastCall = -1;
+  content.forEach((part, i) => {
+    if (part.type === "tool_call") lastCall = i;
+  });
+  const parts: GeminiPart[] = [];
+  let packed: string | undefined;
+  content.forEach((part, i) => {
+    if (part.type === "reasoning" && part.family === "anthropic" && part.signature) {
+      const carrier = packAnthropicThinking(part.text, part.signature);
+      if (i < lastCall) {
+        packed = carrier;
+        if (part.text !== "") parts.push({ text: part.text, thought: true });
+      } else parts.push({ text: part.text, thought: true, thoughtSignature: carrier });
+      return;
+    }
+    if (part.type === "tool_call") {
+      parts.push(functionCallPart(part.name, part.arguments, part.signature ?? packed, part.id));
+      packed = undefined;
+      return;
+    }
+    parts.push(...responsePart(part));
+  });
+  return parts;
 }
 
 /** Redacted or encrypted reasoning from other providers has no Gemini form and is left out. */
@@ -35,16 +66,23 @@ export function responsePart(part: TextPart | ToolCallPart | ReasoningPart): Gem
       if (part.text === "" && part.signature === undefined) return [];
       return [signed({ text: part.text, thought: true }, part.signature)];
     case "tool_call":
-      return [functionCallPart(part.name, part.arguments, part.signature)];
+      return [functionCallPart(part.name, part.arguments, part.signature, part.id)];
   }
 }
 
+/**
+ * ai.google.dev/api/caching#FunctionCall: `id` is the provider's call id, so a client echoes
+ * it on the call and its `functionResponse` and the provider sees its own ids again.
+ */
 export function functionCallPart(
   name: string,
   argumentsText: string,
   signature: string | undefined,
+  id?: string,
 ): GeminiPart {
-  return signed({ functionCall: { name, args: argumentsObject(argumentsText) } }, signature);
+  const call: GeminiPart["functionCall"] = { name, args: argumentsObject(argumentsText) };
+  if (id !== undefined && id !== "") call.id = id;
+  return signed({ functionCall: call }, signature);
 }
 
 function signed(part: GeminiPart, signature: string | undefined): GeminiPart {

@@ -128,7 +128,9 @@ export class GeminiChunkDecoder implements StreamDecoder {
       const text = stringField(part, "text");
       if (part["thought"] === true) {
         if (text !== undefined && text !== "") events.push({ type: "reasoning_delta", text });
-        if (signature !== undefined) events.push({ type: "reasoning_signature", signature });
+        if (signature !== undefined) {
+          events.push({ type: "reasoning_signature", signature, family: "gemini" });
+        }
         continue;
       }
       if (text !== undefined && text !== "") events.push({ type: "text_delta", text });

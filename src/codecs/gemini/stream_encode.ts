@@ -11,10 +11,12 @@ import { sseFrame } from "../../wire/sse.ts";
 import { errorBody } from "./errors.ts";
 import { finishReasonToGemini } from "./finish_reason.ts";
 import { functionCallPart } from "./response_encode.ts";
+import { packAnthropicThinking } from "./thinking_carrier.ts";
 import { usageToGemini } from "./usage.ts";
 import type { GeminiPart } from "./wire.ts";
 
 interface PendingCall {
+  id: string;
   name: string;
   arguments: string;
   signature?: string;
@@ -37,6 +39,10 @@ class GeminiStreamEncoder implements StreamEncoder {
   #usage: Usage = emptyUsage();
   /** Gemini sends calls whole: arguments wait here until `tool_call_end`. */
   #calls = new Map<number, PendingCall>();
+  /** Anthropic thinking text since its last signature, to pack with the signature. */
+  #thinking = "";
+  /** Packed Anthropic thinking waiting for the first function call (`thinking_carrier.ts`). */
+  #packed: string | undefined;
 
   constructor(sse: boolean, requestId: string, model: string) {
     this.#sse = sse;
@@ -53,19 +59,27 @@ class GeminiStreamEncoder implements StreamEncoder {
         this.#model = event.model;
         return this.#open();
       case "text_delta":
-        return this.#parts([{ text: event.text }]);
+        return this.#unpackedThinking() + this.#parts([{ text: event.text }]);
       case "text_signature":
         return this.#parts([{ text: "", thoughtSignature: event.signature }]);
       case "reasoning_delta":
+        this.#thinking += event.text;
         return this.#parts([{ text: event.text, thought: true }]);
       case "reasoning_signature":
+        if (event.family === "anthropic") {
+          this.#packed = packAnthropicThinking(this.#thinking, event.signature);
+          this.#thinking = "";
+          return "";
+        }
         return this.#parts([{ text: "", thought: true, thoughtSignature: event.signature }]);
       case "reasoning_redacted":
       case "reasoning_encrypted":
         return ""; // Opaque reasoning of other providers has no Gemini form.
       case "tool_call_start": {
-        const call: PendingCall = { name: event.name, arguments: "" };
-        if (event.signature !== undefined) call.signature = event.signature;
+        const call: PendingCall = { id: event.id, name: event.name, arguments: "" };
+        const signature = event.signature ?? this.#packed;
+        this.#packed = undefined;
+        if (signature !== undefined) call.signature = signature;
         this.#calls.set(event.index, call);
         return "";
       }
@@ -92,7 +106,7 @@ class GeminiStreamEncoder implements StreamEncoder {
 
   end(): string {
     if (this.#failed) return this.#close();
-    let out = "";
+    let out = this.#unpackedThinking();
     for (const index of [...this.#calls.keys()]) out += this.#flushCall(index);
     out += this.#chunk({
       candidates: [{
@@ -111,7 +125,15 @@ class GeminiStreamEncoder implements StreamEncoder {
     const call = this.#calls.get(index);
     if (call === undefined) return "";
     this.#calls.delete(index);
-    return this.#parts([functionCallPart(call.name, call.arguments, call.signature)]);
+    return this.#parts([functionCallPart(call.name, call.arguments, call.signature, call.id)]);
+  }
+
+  /** Packed thinking no function call followed: it goes on a thought part of its own. */
+  #unpackedThinking(): string {
+    if (this.#packed === undefined) return "";
+    const part: GeminiPart = { text: "", thought: true, thoughtSignature: this.#packed };
+    this.#packed = undefined;
+    return this.#parts([part]);
   }
 
   #parts(parts: GeminiPart[]): string {

@@ -4,6 +4,7 @@
  * The API wants alternating roles, tool results first in their user turn, no empty text and
  * signed thinking only; this module enforces all of that in one place.
  */
+import { signatureFor } from "../signature_carrier.ts";
 import type { ContentPart, ImagePart, TextPart, UnifiedMessage } from "../unified.ts";
 import { invalidRequest } from "../unified.ts";
 import { sanitizeToolId } from "./ids.ts";
@@ -54,10 +55,10 @@ function encodePart(part: ContentPart, path: string): WireContentBlock | undefin
     case "tool_result":
       return encodeToolResult(part.toolCallId, part.content, part.isError);
     case "reasoning":
-      // Signed thinking and redacted thinking go back unchanged. Unsigned reasoning (from
-      // another provider) is dropped: the API rejects thinking blocks without a valid signature.
-      if (part.signature !== undefined) {
-        return { type: "thinking", thinking: part.text, signature: part.signature };
+      // Signed thinking and redacted thinking go back unchanged. Unsigned reasoning and another
+      // family's signatures are dropped: the API rejects thinking blocks it did not sign.
+      if (signatureFor(part, "anthropic") !== undefined) {
+        return { type: "thinking", thinking: part.text, signature: part.signature! };
       }
       if (part.redactedData !== undefined) {
         return { type: "redacted_thinking", data: part.redactedData };

@@ -15,6 +15,7 @@ import type {
   UnifiedRequest,
 } from "../unified.ts";
 import { readTools } from "./tools_decode.ts";
+import { signatureFromCarrier } from "../signature_carrier.ts";
 import { invalidRequest } from "../unified.ts";
 import { isObject, isString, type JsonObject } from "../json_guards.ts";
 import { effortForBudget } from "../reasoning_budget.ts";
@@ -313,7 +314,9 @@ function readThinkingBlock(block: JsonObject, path: string): ContentPart {
     throw invalidRequest(`${path}.signature: expected a string`, `${path}.signature`);
   }
   const part: ContentPart = { type: "reasoning", text: block.thinking };
-  if (isString(block.signature) && block.signature !== "") part.signature = block.signature;
+  if (isString(block.signature) && block.signature !== "") {
+    Object.assign(part, signatureFromCarrier(block.signature, "anthropic"));
+  }
   return part;
 }
 

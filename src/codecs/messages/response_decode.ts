@@ -57,7 +57,10 @@ function decodeBlock(block: JsonObject): ResponsePart | undefined {
     case "thinking": {
       const part: ReasoningPart = { type: "reasoning", text: stringField(block, "thinking") ?? "" };
       const signature = stringField(block, "signature");
-      if (signature !== undefined && signature !== "") part.signature = signature;
+      if (signature !== undefined && signature !== "") {
+        part.signature = signature;
+        part.family = "anthropic";
+      }
       return part;
     }
     case "redacted_thinking":

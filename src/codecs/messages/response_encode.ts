@@ -2,6 +2,7 @@
  * Inbound: the unified response -> the body an Anthropic client expects
  * (API reference, "Messages" -> "Create a Message", response `Message` object).
  */
+import { carriedSignature } from "../signature_carrier.ts";
 import type { EncodeContext } from "../codec.ts";
 import type { ReasoningPart, ToolCallPart, UnifiedResponse } from "../unified.ts";
 import { isObject, parseJson } from "../json_guards.ts";
@@ -69,5 +70,8 @@ function reasoningBlock(part: ReasoningPart): WireResponseBlock | undefined {
     return { type: "redacted_thinking", data: part.redactedData };
   }
   if (part.text === "" && part.signature === undefined) return undefined;
-  return { type: "thinking", thinking: part.text, signature: part.signature ?? "" };
+  const signature = part.signature === undefined
+    ? ""
+    : carriedSignature(part.signature, part.family ?? "anthropic", "anthropic");
+  return { type: "thinking", thinking: part.text, signature };
 }

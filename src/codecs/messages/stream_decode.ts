@@ -263,5 +263,7 @@ function pushReasoning(text: string | undefined, out: StreamEvent[]): void {
 }
 
 function pushSignature(signature: string | undefined, out: StreamEvent[]): void {
-  if (isString(signature) && signature !== "") out.push({ type: "reasoning_signature", signature });
+  if (isString(signature) && signature !== "") {
+    out.push({ type: "reasoning_signature", signature, family: "anthropic" });
+  }
 }

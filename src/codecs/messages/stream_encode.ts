@@ -3,6 +3,7 @@
  * (Streaming Messages, "Event types": message_start, content blocks, message_delta,
  * message_stop; "Error events").
  */
+import { carriedSignature } from "../signature_carrier.ts";
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
 import type { StopReason, StreamEvent, Usage } from "../unified.ts";
 import { emptyUsage } from "../unified.ts";
@@ -75,7 +76,9 @@ class MessagesStreamEncoder implements StreamEncoder {
       case "reasoning_delta":
         return this.#reasoningDelta(event.text);
       case "reasoning_signature":
-        return this.#reasoningSignature(event.signature);
+        return this.#reasoningSignature(
+          carriedSignature(event.signature, event.family ?? "anthropic", "anthropic"),
+        );
       case "reasoning_redacted":
         return this.#redacted(event.data);
       case "tool_call_start":

@@ -56,6 +56,11 @@ function outputItems(
       items.push(reasoningItem(part.id ?? mintedId("rs", requestId, n), part));
       return;
     }
+    if (part.signature !== undefined) {
+      // A Gemini call's signature travels in a reasoning item of its own just before the call.
+      const carrier = { text: "", signature: part.signature, family: "gemini" as const };
+      items.push(reasoningItem(mintedId("rs", requestId, n) + "_sig", carrier));
+    }
     const shape = clientTools.get(part.name);
     const id = mintedId(shape?.custom ? "ctc" : "fc", requestId, n);
     items.push(toolCallItem(id, part.id, part.name, part.arguments, shape));

@@ -118,7 +118,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
         return out;
       }
       case "reasoning_signature":
-        return out + this.#attachEncrypted(signatureCarrier(ev.signature));
+        return out + this.#attachEncrypted(signatureCarrier(ev.signature, ev.family));
       case "reasoning_encrypted":
         return out + this.#attachEncrypted(ev.encryptedContent, ev.id);
       case "reasoning_redacted":
@@ -126,7 +126,12 @@ class ResponsesStreamEncoder implements StreamEncoder {
         out += this.#close();
         return out + this.#attachEncrypted(redactedCarrier(ev.data));
       case "tool_call_start":
-        return out + this.#close() + this.#openFunctionCall(ev.index, ev.id, ev.name);
+        // A Gemini call's signature travels in a reasoning item of its own just before the call.
+        out += this.#close();
+        if (ev.signature !== undefined) {
+          out += this.#attachEncrypted(signatureCarrier(ev.signature, "gemini"));
+        }
+        return out + this.#openFunctionCall(ev.index, ev.id, ev.name);
       case "tool_call_delta":
         return out + this.#toolDelta(ev.index, ev.argumentsDelta);
       case "tool_call_end":

@@ -171,7 +171,7 @@ Deno.test("thought parts become reasoning; signatures stay on text and call part
   assert.deepEqual(request.messages[1], {
     role: "assistant",
     content: [
-      { type: "reasoning", text: "thinking…", signature: "sigR" },
+      { type: "reasoning", text: "thinking…", signature: "sigR", family: "gemini" },
       { type: "text", text: "answer", signature: "sigT" },
       { type: "tool_call", id: "call_1_2", name: "f", arguments: '{"a":1}', signature: "sigC" },
     ],

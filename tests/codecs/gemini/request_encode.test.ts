@@ -84,16 +84,16 @@ Deno.test("tool results find their function name from the earlier call and wrap 
     {
       role: "model",
       parts: [
-        { functionCall: { name: "weather", args: { city: "A" } }, thoughtSignature: "S" },
-        { functionCall: { name: "clock", args: {} } },
+        { functionCall: { name: "weather", args: { city: "A" }, id: "t1" }, thoughtSignature: "S" },
+        { functionCall: { name: "clock", args: {}, id: "t2" } },
       ],
     },
     {
       role: "user",
       parts: [
-        { functionResponse: { name: "weather", response: { result: { temp: 20 } } } },
-        { functionResponse: { name: "clock", response: { result: "noon" } } },
-        { functionResponse: { name: "named", response: { error: "boom" } } },
+        { functionResponse: { id: "t1", name: "weather", response: { result: { temp: 20 } } } },
+        { functionResponse: { id: "t2", name: "clock", response: { result: "noon" } } },
+        { functionResponse: { id: "t3", name: "named", response: { error: "boom" } } },
       ],
     },
   ]);

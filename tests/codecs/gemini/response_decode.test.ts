@@ -74,7 +74,7 @@ Deno.test("thought parts become reasoning with their signature, separate from th
     baseRequest(),
   );
   assert.deepEqual(response.content, [
-    { type: "reasoning", text: "Let me think.", signature: "RS" },
+    { type: "reasoning", text: "Let me think.", signature: "RS", family: "gemini" },
     { type: "text", text: "Done." },
   ]);
 });

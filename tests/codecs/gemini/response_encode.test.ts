@@ -84,8 +84,8 @@ Deno.test("reasoning, signed text and tool calls keep their order and signatures
   assert.deepEqual(body.candidates[0].content.parts, [
     { text: "hmm", thought: true, thoughtSignature: "R" },
     { text: "Calling.", thoughtSignature: "T" },
-    { functionCall: { name: "f", args: { a: [1] } }, thoughtSignature: "C" },
-    { functionCall: { name: "g", args: {} } },
+    { functionCall: { name: "f", args: { a: [1] }, id: "x" }, thoughtSignature: "C" },
+    { functionCall: { name: "g", args: {}, id: "y" } },
   ]);
 });
 

@@ -14,7 +14,12 @@ const RICH: UnifiedResponse = {
   model: "gemini-3-pro-preview",
   created: 1_700_000_000,
   content: [
-    { type: "reasoning", text: "The user wants weather for two cities.", signature: "RSIG" },
+    {
+      type: "reasoning",
+      text: "The user wants weather for two cities.",
+      signature: "RSIG",
+      family: "gemini",
+    },
     { type: "text", text: "Let me look both up.", signature: "TSIG" },
     { type: "tool_call", id: "a", name: "weather", arguments: '{"city":"Paris"}', signature: "C1" },
     { type: "tool_call", id: "b", name: "weather", arguments: '{"city":"Rome","days":[1,2]}' },

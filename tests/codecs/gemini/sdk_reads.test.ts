@@ -38,7 +38,7 @@ Deno.test("the Gemini SDK reads the answer text without thoughts, the calls and 
   } finally {
     console.warn = warn;
   }
-  assert.deepEqual(sdk.functionCalls, [{ name: "weather", args: { city: "Oslo" } }]);
+  assert.deepEqual(sdk.functionCalls, [{ name: "weather", args: { city: "Oslo" }, id: "c1" }]);
   assert.equal(sdk.usageMetadata?.candidatesTokenCount, 20);
   assert.equal(sdk.usageMetadata?.thoughtsTokenCount, 10);
   assert.equal(sdk.responseId, "resp-1");

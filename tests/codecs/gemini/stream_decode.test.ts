@@ -84,7 +84,7 @@ Deno.test("thought text streams as reasoning; a signature on an empty part signs
   );
   assert.deepEqual(events.slice(1), [
     { type: "reasoning_delta", text: "hmm" },
-    { type: "reasoning_signature", signature: "RS" },
+    { type: "reasoning_signature", signature: "RS", family: "gemini" },
     { type: "text_delta", text: "ok" },
     { type: "text_signature", signature: "TS" },
     { type: "finish", stopReason: "end_turn" },

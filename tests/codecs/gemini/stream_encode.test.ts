@@ -68,7 +68,7 @@ Deno.test("tool call arguments streamed in pieces arrive whole as one functionCa
   const frame = enc.push({ type: "tool_call_end", index: 0 });
   const [chunk] = sseChunks(frame) as Array<{ candidates: Array<{ content: { parts: unknown } }> }>;
   assert.deepEqual(chunk.candidates[0].content.parts, [
-    { functionCall: { name: "f", args: { city: "A" } }, thoughtSignature: "S" },
+    { functionCall: { name: "f", args: { city: "A" }, id: "c" }, thoughtSignature: "S" },
   ]);
 });
 

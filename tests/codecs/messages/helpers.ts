@@ -81,9 +81,17 @@ export function foldEvents(events: StreamEvent[]): FoldedStream {
       }
       case "reasoning_signature": {
         const part = last();
+        const family = event.family === undefined ? {} : { family: event.family };
         if (part?.type === "reasoning" && part.signature === undefined) {
-          part.signature = event.signature;
-        } else folded.content.push({ type: "reasoning", text: "", signature: event.signature });
+          Object.assign(part, { signature: event.signature, ...family });
+        } else {
+          folded.content.push({
+            type: "reasoning",
+            text: "",
+            signature: event.signature,
+            ...family,
+          });
+        }
         break;
       }
       case "reasoning_redacted":

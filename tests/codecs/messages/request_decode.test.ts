@@ -139,7 +139,7 @@ Deno.test("images, tool use, tool results and thinking blocks map to unified par
     { type: "text", text: "what is this?" },
   ]);
   assert.deepEqual(req.messages[1].content, [
-    { type: "reasoning", text: "hmm", signature: "sig1" },
+    { type: "reasoning", text: "hmm", signature: "sig1", family: "anthropic" },
     { type: "reasoning", text: "", redactedData: "opaque" },
     { type: "tool_call", id: "toolu_1", name: "look", arguments: '{"q":"x"}' },
   ]);

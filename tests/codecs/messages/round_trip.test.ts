@@ -61,6 +61,7 @@ const SYNTHETIC: UnifiedResponse = {
       type: "reasoning",
       text: "Let me think about the weather in two cities.",
       signature: "SIG==",
+      family: "anthropic",
     },
     { type: "reasoning", text: "", redactedData: "REDACTED" },
     { type: "text", text: "Checking both cities in parallel." },

@@ -125,7 +125,13 @@ Deno.test("a reasoning item carrying a Plexus-wrapped signature gives the signat
     }],
   });
   assert.deepEqual(req.messages[0].content, [
-    { type: "reasoning", text: "thinking", id: "rs_x", signature: "EqQBCkYIBxgC" },
+    {
+      type: "reasoning",
+      text: "thinking",
+      id: "rs_x",
+      signature: "EqQBCkYIBxgC",
+      family: "anthropic",
+    },
   ]);
 });
 
