@@ -3,7 +3,7 @@
  * fulfils (OpenAI `POST /embeddings` in `chat/`, Gemini `:embedContent`/`:batchEmbedContents` in
  * `gemini/`). Like `codec.ts`, everything here is pure: the gateway does the I/O.
  */
-import type { ApiName } from "./unified.ts";
+import type { ApiName } from "./registry.ts";
 
 /** One thing to embed: text, or token ids (OpenAI only: no other API takes tokens). */
 export type EmbeddingInput =

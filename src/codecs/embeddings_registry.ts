@@ -3,7 +3,7 @@
  * base URL also serves `/embeddings`; Anthropic's messages API has no embeddings endpoint.
  */
 import type { EmbeddingsCodec } from "./embeddings.ts";
-import type { ApiName } from "./unified.ts";
+import type { ApiName } from "./registry.ts";
 import { openAiEmbeddings } from "./chat/embeddings.ts";
 import { geminiEmbeddings } from "./gemini/embeddings.ts";
 

@@ -11,8 +11,8 @@
  *   execution tool needs a beta header per request and is not offered.
  * Chat completions has no hosted tools.
  */
+import type { ApiName } from "./registry.ts";
 import {
-  type ApiName,
   type GatewayError,
   type HostedTool,
   type HostedToolKind,

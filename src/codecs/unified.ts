@@ -2,13 +2,9 @@
  * The provider-neutral model every codec converts to and from.
  *
  * Every field a wire API can carry is named here once. A codec that cannot express a field
- * drops it in its own `build*` function, and says so in a comment there.
+ * drops it in its request or response encoder (`request_encode.ts`, `response_encode.ts`) and
+ * says so in a comment there. The names of the APIs are the keys of `registry.ts`.
  */
-
-/** The four wire APIs Plexus speaks, in and out. */
-export type ApiName = "chat" | "messages" | "responses" | "gemini";
-
-export const API_NAMES: readonly ApiName[] = ["chat", "messages", "responses", "gemini"];
 
 // ---------------------------------------------------------------------------------------------
 // Content
@@ -34,7 +30,10 @@ export interface ImagePart {
 
 export interface ToolCallPart {
   type: "tool_call";
-  /** Stable id. Codecs whose API has no ids (Gemini) mint one; see `toolCallIdFor`. */
+  /**
+   * Stable id. Codecs whose API has no ids mint one: Gemini `call_<responseId>_<n>`
+   * (`gemini/stream_decode.ts`, `gemini/request_decode.ts`).
+   */
   id: string;
   name: string;
   /** The arguments as a JSON text (OpenAI style). `"{}"` when the call has none. */
@@ -324,6 +323,11 @@ export class GatewayError extends Error {
     this.retryAfter = options.retryAfter;
     this.code = options.code;
   }
+}
+
+/** 529 is Anthropic's own "overloaded" status; the other APIs say 503 for the same thing. */
+export function statusOutsideAnthropic(error: GatewayError): number {
+  return error.status === 529 ? 503 : error.status;
 }
 
 /** Shorthand for the most common client mistake. */

@@ -4,7 +4,7 @@
  * model, nor the other way round).
  */
 import { EMBEDDING_CODECS } from "../codecs/embeddings_registry.ts";
-import type { ApiName } from "../codecs/unified.ts";
+import type { ApiName } from "../codecs/registry.ts";
 import type { IssueProblem } from "./issues.ts";
 
 type Mapping = Record<string, unknown>;

@@ -3,7 +3,7 @@
  * Defaults and derived values are applied afterwards, in `build.ts`.
  */
 import { z } from "zod";
-import { API_NAMES } from "../codecs/unified.ts";
+import { API_NAMES } from "../codecs/registry.ts";
 import { serverEdgeFields } from "./server_edge.ts";
 import type { ModelKind, SelectorName } from "./types.ts";
 import { telemetrySchema } from "./telemetry_schema.ts";

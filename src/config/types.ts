@@ -2,7 +2,7 @@
  * The configuration as the rest of Plexus sees it: validated, defaults applied, environment
  * variables expanded, paths absolute. `load.ts` turns `plexus.yaml` into this.
  */
-import type { ApiName } from "../codecs/unified.ts";
+import type { ApiName } from "../codecs/registry.ts";
 import type { ServerEdge } from "./server_edge.ts";
 import type { CloudConfig } from "./clouds.ts";
 import type { Limits } from "./limits.ts";

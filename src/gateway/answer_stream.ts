@@ -8,13 +8,6 @@ import type { Gateway } from "./gateway.ts";
 import { firstFrameEnd, FrameBoundary } from "../wire/sse_frames.ts";
 import { mergeUsage } from "./usage_merge.ts";
 
-/**
- * Pass-through frames worth parsing once the first token was seen: those with usage, an error,
- * or the end of the answer. Skipping the rest keeps a same-API stream from paying for a
- * JSON.parse per frame it only forwards. (Chat chunks say `"usage":null` until the last one.)
- */
-const MAY_CARRY_USAGE_OR_END = /"usage[A-Za-z]*"\s*:\s*\{|"error"|fail|complete|finishReason/;
-
 const CONTENT_EVENTS = new Set<StreamEvent["type"]>([
   "text_delta",
   "reasoning_delta",
@@ -38,6 +31,8 @@ export function answerStream(
 ): Response {
   const { call, inCodec, outCodec, passThrough, isHidden } = attempt;
   const parser = new SseParser();
+  /** Upstream streams that are not SSE (translated only: no client speaks such an API). */
+  const frameReader = outCodec.createFrameReader?.();
   const decoder = outCodec.createStreamDecoder(unified);
   const encoder = passThrough ? undefined : inCodec.createStreamEncoder(encodeContext);
   const textDecoder = new TextDecoder();
@@ -101,7 +96,7 @@ export function answerStream(
   };
   /** Pass-through: the decoder only observes (usage, first token, errors); bytes go as they came. */
   const tap = (sse: SseEvent): void => {
-    if (record.ttftMs !== undefined && !MAY_CARRY_USAGE_OR_END.test(sse.data)) return;
+    if (record.ttftMs !== undefined && !inCodec.passThrough.mayCarryUsage(sse.data)) return;
     try {
       translate(decoder.push(sse));
     } catch {
@@ -176,7 +171,7 @@ export function answerStream(
             const rest = frames.rest();
             if (rest.byteLength > 0) controller.enqueue(rest);
             let out = "";
-            for (const sse of parser.end()) {
+            for (const sse of frameReader?.end() ?? parser.end()) {
               out += translate(decoder.push(sse));
               if (isHidden !== undefined && !isHidden(sse)) out += sseFrame(sse.data, sse.event);
             }
@@ -205,7 +200,9 @@ export function answerStream(
             sentFirst = true;
             return;
           }
-          const out = decodeText(textDecoder.decode(chunk, { stream: true }));
+          const out = frameReader === undefined
+            ? decodeText(textDecoder.decode(chunk, { stream: true }))
+            : decodeFrames(frameReader.push(chunk));
           if (out !== "") {
             controller.enqueue(textEncoder.encode(out));
             sentFirst = true;

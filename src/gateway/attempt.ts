@@ -2,7 +2,7 @@
  * One try at one target, as the answer modules see it, and what a failure in the middle of an
  * answer means for the client.
  */
-import type { Codec, SseEvent } from "../codecs/codec.ts";
+import type { Codec, InboundCodec, SseEvent } from "../codecs/codec.ts";
 import { GatewayError } from "../codecs/unified.ts";
 import type { Candidate } from "../routing/resolve.ts";
 import { GatewayStoppingError, type OpenCall, UpstreamTimeoutError } from "../upstream/call.ts";
@@ -17,7 +17,7 @@ export type Complete = (status: number, error?: RequestRecord["error"]) => void;
 
 export interface Attempt {
   outCodec: Codec;
-  inCodec: Codec;
+  inCodec: InboundCodec;
   passThrough: boolean;
   /** Pass-through events only Plexus asked for; re-framed without them. */
   isHidden?: (event: SseEvent) => boolean;

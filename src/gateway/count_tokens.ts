@@ -1,13 +1,13 @@
 /**
- * Token counting, which coding agents and SDK users call before long requests:
- * Anthropic `POST /v1/messages/count_tokens` ("Count message tokens") and Gemini
- * `POST /v1beta/models/{model}:countTokens`. A target that speaks the same API counts exactly;
- * for any other target Plexus answers an estimate (about four characters of JSON per token),
- * since the other APIs have no such call.
+ * Token counting, which coding agents and SDK users call before long requests, for every API
+ * with a `countTokens` hook (Anthropic `POST /v1/messages/count_tokens`, Gemini
+ * `:countTokens`). A target that speaks the same API counts exactly; for any other target
+ * Plexus answers an estimate (about four characters of JSON per token), since the other APIs
+ * have no such call.
  */
-import type { Codec } from "../codecs/codec.ts";
-import { CODECS } from "../codecs/registry.ts";
-import { type ApiName, GatewayError, invalidRequest } from "../codecs/unified.ts";
+import type { InboundCodec, TokenCounting } from "../codecs/codec.ts";
+import { type ApiName, inboundCodec } from "../codecs/registry.ts";
+import { GatewayError, invalidRequest } from "../codecs/unified.ts";
 import type { ProviderConfig } from "../config/types.ts";
 import { presentedSecret } from "../auth/client_keys.ts";
 import { resolveModel } from "../routing/resolve.ts";
@@ -23,55 +23,22 @@ export function estimateTokens(prompt: unknown[]): number {
   return Math.ceil(JSON.stringify(prompt).length / CHARS_PER_TOKEN);
 }
 
-/** How one API asks for a count, and how its answer looks. */
-interface CountDialect {
+export interface CountInput {
+  request: Request;
+  url: URL;
+  /** The route's params (Gemini: the model). */
+  params: Record<string, string>;
   api: ApiName;
-  /** The model named by the request (body or URL); undefined when missing. */
-  model(body: Record<string, unknown>, urlModel: string | undefined): string | undefined;
-  /** The parts of the body that make up the prompt; undefined when the body is not valid. */
-  prompt(body: Record<string, unknown>): unknown[] | undefined;
-  countUrl(provider: ProviderConfig, model: string): string;
-  /** The body to send a same-API target. */
-  upstreamBody(body: Record<string, unknown>, model: string): Record<string, unknown>;
-  answer(tokens: number): unknown;
 }
 
-const ANTHROPIC: CountDialect = {
-  api: "messages",
-  model: (body) => (typeof body.model === "string" ? body.model : undefined),
-  prompt: (body) =>
-    Array.isArray(body.messages) ? [body.system ?? "", body.messages, body.tools ?? []] : undefined,
-  countUrl: (provider) => `${provider.baseUrl}/v1/messages/count_tokens`,
-  upstreamBody: (body, model) => ({ ...body, model }),
-  answer: (tokens) => ({ input_tokens: tokens }),
-};
-
-const GEMINI: CountDialect = {
-  api: "gemini",
-  model: (_body, urlModel) => urlModel,
-  prompt: (body) => {
-    const request = (body.generateContentRequest ?? body) as Record<string, unknown>;
-    if (!Array.isArray(request.contents)) return undefined;
-    return [request.systemInstruction ?? "", request.contents, request.tools ?? []];
-  },
-  countUrl: (provider, model) => `${provider.baseUrl}/models/${model}:countTokens`,
-  upstreamBody: (body) => body,
-  answer: (tokens) => ({ totalTokens: tokens }),
-};
-
-export const COUNT_DIALECTS = { messages: ANTHROPIC, gemini: GEMINI } as const;
-
-export async function countTokens(
-  request: Request,
-  url: URL,
-  gw: Gateway,
-  dialect: CountDialect,
-  urlModel?: string,
-): Promise<Response> {
-  const codec = CODECS[dialect.api];
+export async function countTokens(input: CountInput, gw: Gateway): Promise<Response> {
+  const { request, url, params, api } = input;
+  const codec = inboundCodec(api);
+  const counting = codec.countTokens;
+  if (counting === undefined) throw new Error(`plexus: '${api}' has no token counting`);
   if (
     !gw.config.allowNoAuth && gw.keys.identify(
-        presentedSecret(request.headers, dialect.api === "gemini" ? url : undefined),
+        presentedSecret(request.headers, api === "gemini" ? url : undefined),
       ) === undefined
   ) {
     return errorResponse(codec, new GatewayError("authentication", "Invalid or missing API key."));
@@ -82,45 +49,50 @@ export async function countTokens(
       gw.config.server.maxBodyBytes,
       gw.config.limits.maxJsonDepth,
     ) as Record<string, unknown>;
-    const model = dialect.model(body, urlModel);
+    const model = counting.model(body, params);
     if (model === undefined) throw invalidRequest("model: Field required", "model");
-    const prompt = dialect.prompt(body);
-    if (prompt === undefined) {
-      throw invalidRequest(
-        dialect.api === "gemini" ? "contents: Field required" : "messages: Field required",
-      );
-    }
+    const prompt = counting.prompt(body);
+    if (prompt === undefined) throw invalidRequest(`${counting.promptField}: Field required`);
     const [target] = resolveModel(gw.config, model, gw.health, Date.now()).candidates;
     const provider = gw.config.providers[target.provider];
     // Clouds count at other URLs with other auth (docs/providers.md): estimated, not asked.
-    if (provider.api !== dialect.api || provider.cloud !== undefined) {
-      return jsonResponse(dialect.answer(estimateTokens(prompt)));
+    if (provider.api !== api || provider.cloud !== undefined) {
+      return jsonResponse(counting.answer(estimateTokens(prompt)));
     }
-    return await askUpstream(gw, request, codec, dialect, provider, target.model, body, prompt);
+    return await askUpstream(gw, request, {
+      codec,
+      counting,
+      provider,
+      model: target.model,
+      body,
+      prompt,
+    });
   } catch (error) {
     if (error instanceof ClientAbortedError) return new Response(null, { status: 499 });
     return errorResponse(codec, asGatewayError(error));
   }
 }
 
-async function askUpstream(
-  gw: Gateway,
-  request: Request,
-  codec: Codec,
-  dialect: CountDialect,
-  provider: ProviderConfig,
-  model: string,
-  body: Record<string, unknown>,
-  prompt: unknown[],
-): Promise<Response> {
+/** A count a same-API target is asked for. */
+interface UpstreamCount {
+  codec: InboundCodec;
+  counting: TokenCounting;
+  provider: ProviderConfig;
+  model: string;
+  body: Record<string, unknown>;
+  prompt: unknown[];
+}
+
+async function askUpstream(gw: Gateway, request: Request, count: UpstreamCount): Promise<Response> {
+  const { codec, counting, provider, model, body, prompt } = count;
   const outcome = await openUpstream({
-    url: dialect.countUrl(provider, model),
+    url: counting.upstreamUrl(provider.baseUrl, model),
     headers: {
       "content-type": "application/json",
       ...codec.upstreamHeaders(provider.apiKey),
       ...provider.headers,
     },
-    body: JSON.stringify(dialect.upstreamBody(body, model)),
+    body: JSON.stringify(counting.upstreamBody(body, model)),
     timeouts: provider.timeouts,
     clientSignal: request.signal,
     send: gw.upstream,
@@ -135,7 +107,7 @@ async function askUpstream(
     return new Response(text, { headers: { "content-type": "application/json" } });
   }
   // Compatible servers often lack the endpoint: estimate rather than fail the agent.
-  if (status === 404) return jsonResponse(dialect.answer(estimateTokens(prompt)));
+  if (status === 404) return jsonResponse(counting.answer(estimateTokens(prompt)));
   return errorResponse(
     codec,
     new GatewayError("bad_gateway", codec.upstreamErrorMessage(status, text), {

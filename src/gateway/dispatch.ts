@@ -6,9 +6,9 @@
  * A target may be abandoned only before the client got its first byte. After that, an upstream
  * failure ends the stream with an error in the client's dialect.
  */
-import type { EncodeContext, InboundContext } from "../codecs/codec.ts";
-import { CODECS } from "../codecs/registry.ts";
-import { type ApiName, GatewayError, type UnifiedRequest } from "../codecs/unified.ts";
+import type { Codec, EncodeContext, InboundContext } from "../codecs/codec.ts";
+import { type ApiName, CODECS, inboundCodec } from "../codecs/registry.ts";
+import { GatewayError, type UnifiedRequest } from "../codecs/unified.ts";
 import type { ProviderConfig } from "../config/types.ts";
 import { presentedSecret } from "../auth/client_keys.ts";
 import { type Candidate, resolveModel } from "../routing/resolve.ts";
@@ -54,8 +54,6 @@ export interface GenerationInput {
   url: URL;
   apiIn: ApiName;
   inbound: InboundContext;
-  /** Gemini inbound streams: SSE (`alt=sse`) rather than a JSON array. */
-  sse?: boolean;
   requestId: string;
   startedAt: number;
   clientIp?: string;
@@ -66,8 +64,6 @@ export interface GenerationInput {
   /** Called once the body was read whole, authenticated and within the limits. */
   bodyReceived?(body: Record<string, unknown>): void;
 }
-
-const ANTHROPIC_FORWARDED_HEADERS = ["anthropic-version", "anthropic-beta"];
 
 export async function handleGeneration(input: GenerationInput, gw: Gateway): Promise<Response> {
   const books = openBooks(input, gw);
@@ -89,7 +85,7 @@ interface Books {
 }
 
 function openBooks(input: GenerationInput, gw: Gateway): Books {
-  const inCodec = CODECS[input.apiIn];
+  const inCodec = inboundCodec(input.apiIn);
   const record: RequestRecord = {
     requestId: input.requestId,
     startedAt: input.startedAt,
@@ -121,7 +117,7 @@ function openBooks(input: GenerationInput, gw: Gateway): Books {
 }
 
 async function generate(input: GenerationInput, gw: Gateway, books: Books): Promise<Response> {
-  const inCodec = CODECS[input.apiIn];
+  const inCodec = inboundCodec(input.apiIn);
   const { record, complete, fail, headers } = books;
 
   if (!gw.config.allowNoAuth) {
@@ -176,16 +172,15 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
   const encodeContext: EncodeContext = {
     request: unified,
     requestId: input.requestId,
-    sse: input.sse,
+    sse: input.inbound.sse,
   };
   const failures: Array<{ candidate: Candidate; failure: AttemptFailure }> = [];
 
   for (const candidate of candidates) {
     const provider = gw.config.providers[candidate.provider];
-    const outCodec = CODECS[provider.api];
-    // Gemini JSON-array streams are always re-encoded: upstream calls use SSE.
+    const outCodec: Codec = CODECS[provider.api];
     const passThrough = provider.api === input.apiIn &&
-      !(input.apiIn === "gemini" && unified.stream && input.sse !== true);
+      (inCodec.passThrough.applies?.(unified, input.inbound) ?? true);
     let attemptStart = Date.now();
     const noteAttempt = (failure: AttemptFailure) => {
       // A request that fails in the end is logged under the target of its last attempt.
@@ -209,13 +204,13 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
     const refused = applyToolPolicy(unified, provider.api, passThrough, gw.config, record, headers);
     if (refused !== undefined) return fail(refused);
     let upstreamBody = passThrough
-      ? outCodec.withModel(raw, candidate.model)
+      ? inCodec.passThrough.withModel(raw, candidate.model)
       : outCodec.fromUnifiedRequest(unified, {
         model: candidate.model,
         defaultMaxTokens: provider.defaultMaxTokens,
       });
     const hiddenUsage = passThrough && unified.stream
-      ? outCodec.streamUsageRequest?.(upstreamBody)
+      ? inCodec.passThrough.streamUsageRequest?.(upstreamBody)
       : undefined;
     if (hiddenUsage !== undefined) upstreamBody = hiddenUsage.body;
 
@@ -338,14 +333,14 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
   return fail(allTargetsFailedError(unified.model, failures));
 }
 
-/** Newer Anthropic SDKs send newer versions and betas; Anthropic upstreams should see them. */
+/** Client headers a same-API upstream should see (`PassThrough.forwardedHeaders`), and trace context. */
 function forwardedHeaders(
   provider: ProviderConfig,
   input: GenerationInput,
 ): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (input.apiIn === "messages" && provider.api === "messages") {
-    for (const name of ANTHROPIC_FORWARDED_HEADERS) {
+  if (provider.api === input.apiIn) {
+    for (const name of inboundCodec(input.apiIn).passThrough.forwardedHeaders) {
       const value = input.request.headers.get(name);
       if (value !== null) headers[name] = value;
     }

@@ -1,5 +1,5 @@
 /** Building HTTP responses: JSON bodies and errors in the caller's dialect. */
-import type { Codec } from "../codecs/codec.ts";
+import type { InboundCodec } from "../codecs/codec.ts";
 import { GatewayError } from "../codecs/unified.ts";
 
 export function jsonResponse(
@@ -13,11 +13,12 @@ export function jsonResponse(
   });
 }
 
-/** 529 is Anthropic's own "overloaded" status; the other APIs say 503 for the same thing. */
-function statusInDialect(codec: Codec, error: GatewayError): GatewayError {
-  if (error.status !== 529 || codec.api === "messages") return error;
+/** The error with the status the caller's dialect gives it (`ClientDialect.errorStatus`). */
+function statusInDialect(codec: InboundCodec, error: GatewayError): GatewayError {
+  const status = codec.errorStatus(error);
+  if (status === error.status) return error;
   return new GatewayError(error.kind, error.message, {
-    status: 503,
+    status,
     param: error.param,
     retryAfter: error.retryAfter,
     code: error.code,
@@ -25,7 +26,7 @@ function statusInDialect(codec: Codec, error: GatewayError): GatewayError {
 }
 
 export function errorResponse(
-  codec: Codec,
+  codec: InboundCodec,
   original: GatewayError,
   headers: Record<string, string> = {},
 ): Response {

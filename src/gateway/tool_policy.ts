@@ -4,7 +4,8 @@
  * record) or is refused with a 400 (`reject`). The same API in and out drops nothing.
  */
 import { unsupportedHostedTools, unsupportedToolsError } from "../codecs/hosted_tools.ts";
-import type { ApiName, GatewayError, UnifiedRequest } from "../codecs/unified.ts";
+import type { ApiName } from "../codecs/registry.ts";
+import type { GatewayError, UnifiedRequest } from "../codecs/unified.ts";
 import type { Config } from "../config/types.ts";
 import type { RequestRecord } from "../usage/record.ts";
 

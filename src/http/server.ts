@@ -2,9 +2,14 @@
 import denoJson from "../../deno.json" with { type: "json" };
 import { AdminApi, registerAdminRoutes } from "../admin/api.ts";
 import { adminAccess } from "../admin/auth.ts";
-import type { Codec, InboundContext } from "../codecs/codec.ts";
-import { CODECS } from "../codecs/registry.ts";
-import { type ApiName, GatewayError, invalidRequest } from "../codecs/unified.ts";
+import type { InboundCodec, Route } from "../codecs/codec.ts";
+import {
+  type ApiName,
+  DEFAULT_DIALECT,
+  INBOUND_API_NAMES,
+  inboundCodec,
+} from "../codecs/registry.ts";
+import { GatewayError, invalidRequest } from "../codecs/unified.ts";
 import type { Config } from "../config/types.ts";
 import { handleGeneration } from "../gateway/dispatch.ts";
 import type { Gateway } from "../gateway/gateway.ts";
@@ -12,20 +17,20 @@ import { handleEmbeddings } from "../gateway/embeddings.ts";
 import type { EmbeddingInbound, EmbeddingsCodec } from "../codecs/embeddings.ts";
 import { openAiEmbeddings } from "../codecs/chat/embeddings.ts";
 import { geminiEmbeddings } from "../codecs/gemini/embeddings.ts";
-import { COUNT_DIALECTS, countTokens } from "../gateway/count_tokens.ts";
+import { countTokens } from "../gateway/count_tokens.ts";
 import { errorResponse, jsonResponse } from "../gateway/respond.ts";
 import { ALWAYS_HEALTHY, type TargetHealth } from "../routing/health.ts";
 import type { SelectionStats } from "../routing/selectors.ts";
 import { CooldownTracker } from "../state/cooldowns.ts";
+import { startTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
 import { healthDetail } from "../state/health_detail.ts";
 import { openPersistedCooldowns, type PersistedCooldowns } from "../state/persisted_cooldowns.ts";
 import { Observability } from "../usage/observability.ts";
-import { startTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
 import type { UsageSink } from "../usage/record.ts";
 import { fanOut } from "../usage/usage_log.ts";
 import { KeyRing, presentedSecret } from "../auth/client_keys.ts";
 import { listModels, retrieveModel } from "./models.ts";
-import { Router } from "./router.ts";
+import { type Handler, Router } from "./router.ts";
 import { hostAllowedWithoutAuth } from "./host_check.ts";
 import { type ClientConnection, type GuardedServer, serveGuarded } from "./connections.ts";
 import { createUpstreamTransport } from "../upstream/transport.ts";
@@ -257,47 +262,41 @@ async function route(
   return response;
 }
 
-/** The error dialect a caller most likely speaks, from the path and its headers. */
-export function dialectOf(request: Request, url: URL): Codec {
-  const path = url.pathname;
-  if (
-    path.startsWith("/v1beta/") || GEMINI_METHOD.test(path) || GEMINI_COUNT.test(path) ||
-    GEMINI_EMBED.test(path)
-  ) {
-    return CODECS.gemini;
-  }
-  if (path === "/v1/messages" || path.startsWith("/v1/messages/")) return CODECS.messages;
-  if (path === "/v1/responses") return CODECS.responses;
-  if (request.headers.has("anthropic-version")) return CODECS.messages;
-  if (request.headers.has("x-goog-api-key")) return CODECS.gemini;
-  return CODECS.chat;
+/** The error dialect a caller most likely speaks: by its path, then its headers. */
+export function dialectOf(request: Request, url: URL): InboundCodec {
+  const inbound = INBOUND_API_NAMES.map(inboundCodec);
+  const byPath = inbound.find((codec) => codec.recognise.paths?.test(url.pathname) === true);
+  if (byPath !== undefined) return byPath;
+  const byHeader = inbound.find((codec) =>
+    codec.recognise.headers.some((name) => request.headers.has(name))
+  );
+  return byHeader ?? DEFAULT_DIALECT;
 }
-
-/** Gemini SDKs use `v1beta` by default and `v1`/`v1alpha` when configured; serve them all. */
-const GEMINI_COUNT = /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):countTokens$/;
-const GEMINI_METHOD =
-  /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):(generateContent|streamGenerateContent)$/;
 
 /** Gemini `models.embedContent` and `models.batchEmbedContents` (ai.google.dev/api/embeddings). */
 const GEMINI_EMBED = /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):(embedContent|batchEmbedContents)$/;
 
-function buildRouter(
-  gateway: Gateway,
-  observability: Observability,
-  telemetry: Telemetry | undefined,
-): Router<RequestContext> {
-  const generation =
-    (apiIn: ApiName, inbound: (url: URL, params: Record<string, string>) => InboundContext) =>
-    (request: Request, url: URL, params: Record<string, string>, context: RequestContext) => {
+type RouteHandler = Handler<RequestContext>;
+
+function addRoute(router: Router<RequestContext>, route: Route, handler: RouteHandler): void {
+  if (typeof route.path === "string") router.on("POST", route.path, handler);
+  else router.onPattern("POST", route.path, [...(route.params ?? [])], handler);
+}
+
+/** Every route a codec serves: generation, token counting, its own model-list paths. */
+function addCodecRoutes(router: Router<RequestContext>, api: ApiName, served: Served): void {
+  const { gateway, observability, telemetry } = served;
+  const codec = inboundCodec(api);
+  for (const route of codec.routes) {
+    addRoute(router, route, (request, url, params, context) => {
       // Every answer of handleGeneration carries the id already.
       context.responseHasRequestId = true;
       return observability.track(request, context, (noteBody) =>
         handleGeneration({
           request,
           url,
-          apiIn,
-          inbound: inbound(url, params),
-          sse: apiIn === "gemini" ? url.searchParams.get("alt") === "sse" : undefined,
+          apiIn: api,
+          inbound: route.context?.(url, params) ?? {},
           requestId: context.requestId,
           startedAt: context.startedAt,
           clientIp: context.clientIp,
@@ -308,8 +307,36 @@ function buildRouter(
           signal: request.signal,
           trace: telemetry?.traceFor(request.headers),
         }, gateway));
-    };
+    });
+  }
+  if (codec.countTokens !== undefined) {
+    addRoute(
+      router,
+      codec.countTokens.route,
+      (request, url, params) => countTokens({ request, url, params, api }, gateway),
+    );
+  }
+  for (const path of codec.models.listPaths) {
+    router.on("GET", path, (request, url) => {
+      const denied = clientDenied(gateway, request, url, codec);
+      if (denied !== undefined) return denied;
+      return jsonResponse(listModels(gateway.config, codec.models));
+    });
+  }
+}
 
+/** What the routes serve requests with. */
+interface Served {
+  gateway: Gateway;
+  observability: Observability;
+  telemetry: Telemetry | undefined;
+}
+
+function buildRouter(
+  gateway: Gateway,
+  observability: Observability,
+  telemetry: Telemetry | undefined,
+): Router<RequestContext> {
   const embeddings =
     (codec: EmbeddingsCodec, inbound: (params: Record<string, string>) => EmbeddingInbound) =>
     (request: Request, url: URL, params: Record<string, string>, context: RequestContext) => {
@@ -327,7 +354,7 @@ function buildRouter(
         }, gateway));
     };
 
-  return new Router<RequestContext>()
+  const router = new Router<RequestContext>()
     .on("POST", "/v1/embeddings", embeddings(openAiEmbeddings, () => ({})))
     .onPattern(
       "POST",
@@ -362,58 +389,26 @@ function buildRouter(
       const dialect = dialectOf(request, url);
       const denied = clientDenied(gateway, request, url, dialect);
       if (denied !== undefined) return denied;
-      return jsonResponse(listModels(gateway.config, dialect.api));
-    })
-    .on(
-      "POST",
-      "/v1/messages/count_tokens",
-      (request, url) => countTokens(request, url, gateway, COUNT_DIALECTS.messages),
-    )
-    .on("GET", "/v1beta/models", (request, url) => {
-      const denied = clientDenied(gateway, request, url, CODECS.gemini);
-      if (denied !== undefined) return denied;
-      return jsonResponse(listModels(gateway.config, "gemini"));
-    })
-    .onPattern(
-      "POST",
-      GEMINI_COUNT,
-      ["model"],
-      (request, url, params) =>
-        countTokens(
-          request,
-          url,
-          gateway,
-          COUNT_DIALECTS.gemini,
-          params.model.replace(/^models\//, ""),
-        ),
-    )
-    .on("POST", "/v1/chat/completions", generation("chat", () => ({})))
-    .on("POST", "/v1/messages", generation("messages", () => ({})))
-    .on("POST", "/v1/responses", generation("responses", () => ({})))
-    .onPattern(
-      "POST",
-      GEMINI_METHOD,
-      ["model", "method"],
-      generation("gemini", (_url, params) => ({
-        model: params.model.replace(/^models\//, ""),
-        stream: params.method === "streamGenerateContent",
-      })),
-    )
-    // After the Gemini pattern, which also starts with /v1/models/.
-    .onPattern("GET", /^\/v1\/models\/(.+)$/, ["id"], (request, url, params) => {
-      const dialect = dialectOf(request, url);
-      const denied = clientDenied(gateway, request, url, dialect);
-      if (denied !== undefined) return denied;
-      const model = retrieveModel(gateway.config, params.id, dialect.api);
-      if (model !== undefined) return jsonResponse(model);
-      return errorResponse(
-        dialect,
-        new GatewayError("not_found", `The model '${params.id}' does not exist.`, {
-          param: "model",
-          code: "model_not_found",
-        }),
-      );
+      return jsonResponse(listModels(gateway.config, dialect.models));
     });
+  for (const api of INBOUND_API_NAMES) {
+    addCodecRoutes(router, api, { gateway, observability, telemetry });
+  }
+  // After the codecs' patterns: Gemini's also start with /v1/models/.
+  return router.onPattern("GET", /^\/v1\/models\/(.+)$/, ["id"], (request, url, params) => {
+    const dialect = dialectOf(request, url);
+    const denied = clientDenied(gateway, request, url, dialect);
+    if (denied !== undefined) return denied;
+    const model = retrieveModel(gateway.config, params.id, dialect.models);
+    if (model !== undefined) return jsonResponse(model);
+    return errorResponse(
+      dialect,
+      new GatewayError("not_found", `The model '${params.id}' does not exist.`, {
+        param: "model",
+        code: "model_not_found",
+      }),
+    );
+  });
 }
 
 /** A client key is needed for every /v1 endpoint; undefined when the caller has one. */
@@ -421,7 +416,7 @@ function clientDenied(
   gateway: Gateway,
   request: Request,
   url: URL,
-  dialect: Codec,
+  dialect: InboundCodec,
 ): Response | undefined {
   if (gateway.config.allowNoAuth) return undefined;
   const secret = presentedSecret(request.headers, dialect.api === "gemini" ? url : undefined);

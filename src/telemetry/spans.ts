@@ -4,7 +4,8 @@
  * client's call and one CLIENT span per upstream attempt, so fallbacks and retries show as
  * siblings. Pure: everything comes from the usage record and its trace ids.
  */
-import { type ApiName, kindForStatus, type Usage } from "../codecs/unified.ts";
+import type { ApiName } from "../codecs/registry.ts";
+import { kindForStatus, type Usage } from "../codecs/unified.ts";
 import {
   type AttemptRecord,
   countedUsage,

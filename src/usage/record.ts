@@ -1,5 +1,6 @@
 /** What Plexus remembers about one request once it is over: the input of logs and metrics. */
-import type { ApiName, ErrorKind, StopReason, Usage } from "../codecs/unified.ts";
+import type { ApiName } from "../codecs/registry.ts";
+import type { ErrorKind, StopReason, Usage } from "../codecs/unified.ts";
 
 export interface AttemptRecord {
   provider: string;

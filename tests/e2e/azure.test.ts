@@ -4,7 +4,7 @@
  * resource that checks URLs and auth and answers with Azure's content-filter annotations.
  */
 import assert from "node:assert/strict";
-import { API_NAMES } from "../../src/codecs/unified.ts";
+import { INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
 import type { CloudFake } from "../support/cloud_fake_server.ts";
 import { TEST_KEY } from "../support/config.ts";
 import { contentFilterError, startFakeAzure } from "../support/fake_azure.ts";
@@ -73,7 +73,7 @@ const WEATHER_CALL = {
 
 Deno.test("every client API reaches Azure chat and Responses on both URL styles, with a tool call", async (t) => {
   await withAzure(async (fake, gatewayUrl) => {
-    for (const client of API_NAMES) {
+    for (const client of INBOUND_API_NAMES) {
       for (const provider of Object.keys(EXPECTED) as Array<keyof typeof EXPECTED>) {
         for (const stream of [false, true]) {
           await t.step(`${client} → ${provider}${stream ? " (stream)" : ""}`, async () => {
@@ -205,7 +205,7 @@ Deno.test("finish_reason content_filter from Azure is each client's content-filt
       responses: "incomplete",
       gemini: "SAFETY",
     };
-    for (const client of API_NAMES) {
+    for (const client of INBOUND_API_NAMES) {
       for (const stream of [false, true]) {
         fake.enqueue(filtered);
         const answer = await ask(client, gatewayUrl, {

@@ -5,7 +5,7 @@
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
-import type { ApiName } from "../../src/codecs/unified.ts";
+import type { ApiName } from "../../src/codecs/registry.ts";
 import { TEST_KEY } from "../support/config.ts";
 
 export interface AskOptions {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type OpenAI from "openai";
-import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
+import { API_NAMES, type ApiName } from "../../src/codecs/registry.ts";
 import { providerPerApi, TEST_KEY, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";

@@ -3,7 +3,7 @@
  * the right status, never a stack trace or a hang; and each leaves exactly one usage record.
  */
 import assert from "node:assert/strict";
-import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
+import { type ApiName, INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
 import { TEST_KEY, testConfig } from "../support/config.ts";
 import { startFakeUpstream, unusedPort } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
@@ -80,7 +80,7 @@ Deno.test("client errors answer in the caller's dialect with the right status", 
   config.server.maxBodyBytes = 4096;
   const gateway = await startGateway(config);
   try {
-    for (const api of API_NAMES) {
+    for (const api of INBOUND_API_NAMES) {
       await t.step(`${api}: missing key → 401`, async () => {
         const res = await post(
           gateway.url,
@@ -157,8 +157,8 @@ Deno.test("client errors answer in the caller's dialect with the right status", 
       });
     }
     await t.step("every request above left exactly one usage record", async () => {
-      const records = await gateway.waitForRecords(API_NAMES.length * 8);
-      assert.equal(records.length, API_NAMES.length * 8);
+      const records = await gateway.waitForRecords(INBOUND_API_NAMES.length * 8);
+      assert.equal(records.length, INBOUND_API_NAMES.length * 8);
       assert.ok(records.every((r) => r.status >= 400));
       assert.ok(records.every((r) => r.requestId.length > 0));
     });

@@ -4,7 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { CODECS } from "../../src/codecs/registry.ts";
-import { API_NAMES, type ApiName, type Usage } from "../../src/codecs/unified.ts";
+import { type ApiName, INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
+import type { Usage } from "../../src/codecs/unified.ts";
 import { mergeUsage } from "../../src/gateway/usage_merge.ts";
 import { SseParser } from "../../src/wire/sse.ts";
 import { TEST_KEY, testConfig, UPSTREAM_BASE_PATH } from "../support/config.ts";
@@ -91,7 +92,7 @@ function fullDecode(
   return { usage, error, answered };
 }
 
-for (const api of API_NAMES) {
+for (const api of INBOUND_API_NAMES) {
   Deno.test(`${api} → ${api} passes recorded answers through byte for byte`, async (t) => {
     const fake = await startFakeUpstream();
     const gateway = await startGateway(

@@ -4,7 +4,7 @@
  * tool calls it ends up with are the ones in the recording.
  */
 import assert from "node:assert/strict";
-import { API_NAMES } from "../../src/codecs/unified.ts";
+import { API_NAMES, INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
 import { testConfig, UPSTREAM_BASE_PATH } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { fixtureFiles, readFixtureJson, statusForFixtureBody } from "../support/fixtures.ts";
@@ -31,7 +31,7 @@ for (const provider of API_NAMES) {
       for (const file of fixtureFiles(provider)) {
         const expected = expectationFor(provider, file);
         const stream = file.endsWith(".chunks.txt");
-        for (const client of API_NAMES) {
+        for (const client of INBOUND_API_NAMES) {
           await t.step(`${file} → ${client} client`, async () => {
             fake.reset();
             fake.enqueue({ kind: "fixture", file, splitMidLine: stream });

@@ -3,7 +3,7 @@
  * comes back to the client as plain text.
  */
 import assert from "node:assert/strict";
-import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
+import { API_NAMES, type ApiName } from "../../src/codecs/registry.ts";
 import { providerPerApi, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";

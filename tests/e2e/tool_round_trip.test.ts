@@ -3,7 +3,7 @@
  * result — reaches every provider in its own shape, with the result still tied to its call.
  */
 import assert from "node:assert/strict";
-import { API_NAMES, type ApiName } from "../../src/codecs/unified.ts";
+import { API_NAMES, type ApiName, INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
 import { providerPerApi, TEST_KEY, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
@@ -172,7 +172,7 @@ Deno.test("a tool result reaches every provider tied to its call, from every cli
   const fake = await startFakeUpstream();
   const gateway = await startGateway(testConfig(providerPerApi(fake.url, ["m"])));
   try {
-    for (const client of API_NAMES) {
+    for (const client of INBOUND_API_NAMES) {
       for (const provider of API_NAMES) {
         await t.step(`${client} → ${provider}`, async () => {
           fake.reset();

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { API_NAMES } from "../../src/codecs/unified.ts";
+import { INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
 import type { CloudFake } from "../support/cloud_fake_server.ts";
 import {
   type FakeTokenEndpoint,
@@ -86,7 +86,7 @@ Deno.test("every client API reaches Gemini and Claude on Vertex, streamed and no
     const env = { VERTEX_KEY_JSON: JSON.stringify(setup.account.json) };
     const config = cloudConfig(vertexProviders(setup), env);
     await withCloudGateway(config, async (gateway) => {
-      for (const client of API_NAMES) {
+      for (const client of INBOUND_API_NAMES) {
         for (const upstream of ["gemini", "messages"] as const) {
           for (const stream of [false, true]) {
             await t.step(`${client} → vertex ${upstream}${stream ? " (stream)" : ""}`, async () => {
@@ -146,7 +146,7 @@ Deno.test("every client API reaches Gemini and Claude on Vertex, streamed and no
       const { claims, header } = setup.tokens.grants[0];
       assert.equal(claims.iss, setup.account.json.client_email);
       assert.equal(header.kid, setup.account.json.private_key_id);
-      const records = await gateway.waitForRecords(API_NAMES.length * 8);
+      const records = await gateway.waitForRecords(INBOUND_API_NAMES.length * 8);
       assert.ok(records.every((record) => record.status === 200));
       assert.deepEqual(
         [...new Set(records.map((record) => record.provider))].sort(),

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { CODECS } from "../../src/codecs/registry.ts";
-import type { ApiName } from "../../src/codecs/unified.ts";
+import type { ApiName } from "../../src/codecs/registry.ts";
 import { answerStream } from "../../src/gateway/answer_stream.ts";
 import type { Gateway } from "../../src/gateway/gateway.ts";
 import type { Turns } from "../../src/wire/event_loop_turns.ts";

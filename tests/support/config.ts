@@ -1,5 +1,5 @@
 /** Builds a `Config` in code, for tests that do not exercise the YAML loader. */
-import type { ApiName } from "../../src/codecs/unified.ts";
+import type { ApiName } from "../../src/codecs/registry.ts";
 import type { AliasConfig, Config, ProviderConfig, SelectorName } from "../../src/config/types.ts";
 import { DEFAULT_LIMITS } from "../../src/config/limits.ts";
 

@@ -38,6 +38,16 @@ export function streamUsageRequest(body: Record<string, unknown>): HiddenUsage |
   };
 }
 
+/**
+ * Frames worth parsing on a pass-through stream once the first token was seen: those with usage
+ * (chunks say `"usage":null` until the last one) or an error.
+ */
+const MAY_CARRY_USAGE = /"usage"\s*:\s*\{|"error"/;
+
+export function mayCarryUsage(data: string): boolean {
+  return MAY_CARRY_USAGE.test(data);
+}
+
 function isUsageOnlyChunk(event: SseEvent): boolean {
   if (!event.data.includes('"usage"') || !event.data.includes('"choices":[]')) return false;
   try {

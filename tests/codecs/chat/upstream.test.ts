@@ -9,7 +9,7 @@ Deno.test("upstream URL, auth header and pass-through model swap", () => {
   assert.deepEqual(chatCodec.upstreamHeaders("sk-1"), { Authorization: "Bearer sk-1" });
   assert.deepEqual(chatCodec.upstreamHeaders(undefined), {});
   const body = { model: "alias", messages: [], stream: true };
-  const swapped = chatCodec.withModel(body, "gpt-4o");
+  const swapped = chatCodec.passThrough.withModel(body, "gpt-4o");
   assert.deepEqual(swapped, { model: "gpt-4o", messages: [], stream: true });
   assert.equal(body.model, "alias", "the client body is not mutated");
   assert.equal(chatCodec.api, "chat");

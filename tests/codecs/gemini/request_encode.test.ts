@@ -20,7 +20,7 @@ Deno.test("URL carries the model and asks for SSE when streaming; the key goes i
 
 Deno.test("same-API pass-through leaves the body alone: the model is in the URL", () => {
   const body = { contents: [{ parts: [{ text: "x" }] }] };
-  assert.deepEqual(geminiCodec.withModel(body, "other"), body);
+  assert.deepEqual(geminiCodec.passThrough.withModel(body, "other"), body);
 });
 
 Deno.test("system prompt, sampling and stop go where Gemini reads them", () => {

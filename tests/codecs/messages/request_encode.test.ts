@@ -202,6 +202,9 @@ Deno.test("structured output becomes a forced json_response tool, without thinki
 
 Deno.test("same-API pass-through replaces only the model", () => {
   const body = { model: "alias", max_tokens: 5, messages: [], extra: { keep: true } };
-  assert.deepEqual(messagesCodec.withModel(body, "claude-real"), { ...body, model: "claude-real" });
+  assert.deepEqual(messagesCodec.passThrough.withModel(body, "claude-real"), {
+    ...body,
+    model: "claude-real",
+  });
   assert.equal(body.model, "alias");
 });

@@ -172,7 +172,7 @@ Deno.test("tools are flat, tool choice and structured output use Responses shape
 
 Deno.test("same-API pass-through only swaps the model", () => {
   const body = { model: "alias", input: "x", store: true, previous_response_id: null };
-  const out = responsesCodec.withModel(body, "gpt-5");
+  const out = responsesCodec.passThrough.withModel(body, "gpt-5");
   assert.deepEqual(out, { ...body, model: "gpt-5" });
   assert.equal(body.model, "alias");
 });
