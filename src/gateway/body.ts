@@ -2,7 +2,8 @@
 import { GatewayError, invalidRequest } from "../codecs/unified.ts";
 import { ClientAbortedError } from "../upstream/call.ts";
 import { concatBytes } from "../wire/bytes.ts";
-import { jsonDepthExceeds } from "./json_depth.ts";
+import { duplicateTopLevelKey } from "./duplicate_keys.ts";
+import { tooDeepUnder } from "./json_depth.ts";
 
 function tooLarge(maxBytes: number): GatewayError {
   return new GatewayError(
@@ -80,9 +81,16 @@ function parseJsonObject(text: string, maxDepth: number): unknown {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     throw invalidRequest("Request body must be a JSON object.");
   }
-  if (jsonDepthExceeds(body, maxDepth)) {
+  const twice = duplicateTopLevelKey(text);
+  if (twice !== undefined) {
+    throw invalidRequest(`Request body names the field '${twice}' more than once.`, twice);
+  }
+  const deep = tooDeepUnder(body as Record<string, unknown>, maxDepth);
+  if (deep !== undefined) {
     throw invalidRequest(
-      `Request body is nested too deeply: more than ${maxDepth} levels of arrays and objects.`,
+      `Request body is nested too deeply under '${deep}': more than ${maxDepth} levels of ` +
+        "arrays and objects.",
+      deep,
     );
   }
   return body;

@@ -68,6 +68,12 @@ export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedReq
   if (user !== undefined) request.user = user;
   const metadata = decodeMetadata(body.metadata);
   if (metadata !== undefined) request.metadata = metadata;
+  if (
+    body.stream_options !== undefined && body.stream_options !== null &&
+    !isObject(body.stream_options)
+  ) {
+    throw invalidRequest("stream_options: expected an object", "stream_options");
+  }
   const streamOptions = objectField(body, "stream_options");
   if (streamOptions !== undefined && streamOptions.include_usage === true) {
     request.includeUsage = true;
@@ -145,6 +151,9 @@ function decodeTools(value: unknown): UnifiedTool[] | undefined {
     const name = fn === undefined ? undefined : stringField(fn, "name");
     if (fn === undefined || name === undefined || name === "") {
       throw invalidRequest(`${where}.function.name: required string`, "tools");
+    }
+    if (fn.parameters !== undefined && fn.parameters !== null && !isObject(fn.parameters)) {
+      throw invalidRequest(`${where}.function.parameters: expected a JSON Schema object`, "tools");
     }
     const unified: UnifiedTool = {
       name,

@@ -21,7 +21,7 @@ import { isObject, isString, isStringArray } from "../json_guards.ts";
 import { unpackAnthropicThinking } from "./thinking_carrier.ts";
 import { fromGeminiSchema } from "./schema_from_gemini.ts";
 import { effortForBudget } from "../reasoning_budget.ts";
-import { optionalNumber } from "../request_fields.ts";
+import { optionalNumber, optionalPositiveInteger } from "../request_fields.ts";
 import { effortForThinkingLevel } from "./thinking.ts";
 
 export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedRequest {
@@ -81,8 +81,10 @@ function decodeContents(contents: unknown): UnifiedMessage[] {
     if (!isObject(content)) throw invalidRequest(`${path}: expected an object`, path);
     const role = decodeRole(content["role"], path);
     const parts = content["parts"];
-    if (!Array.isArray(parts)) {
-      throw invalidRequest(`${path}.parts: expected an array of parts`, `${path}.parts`);
+    // "Content ... parts[]: ordered Parts that constitute a single message" (the API refuses
+    // a content without parts: "contents.parts must not be empty").
+    if (!Array.isArray(parts) || parts.length === 0) {
+      throw invalidRequest(`${path}.parts: expected a non-empty array of parts`, `${path}.parts`);
     }
     const decoded: ContentPart[] = [];
     parts.forEach((part, p) => {
@@ -255,7 +257,10 @@ function decodeGenerationConfig(config: unknown): GenerationFields {
   const path = "generationConfig";
   if (!isObject(config)) throw invalidRequest(`${path}: expected an object`, path);
   const fields: GenerationFields = {};
-  const maxTokens = optionalNumber(config["maxOutputTokens"], `${path}.maxOutputTokens`);
+  const maxTokens = optionalPositiveInteger(
+    config["maxOutputTokens"],
+    `${path}.maxOutputTokens`,
+  );
   if (maxTokens !== undefined) fields.maxTokens = maxTokens;
   const temperature = optionalNumber(config["temperature"], `${path}.temperature`);
   if (temperature !== undefined) fields.temperature = temperature;

@@ -107,6 +107,12 @@ function readStopSequences(value: unknown): string[] | undefined {
 function readUserId(metadata: unknown): string | undefined {
   if (metadata === undefined || metadata === null) return undefined;
   if (!isObject(metadata)) throw invalidRequest("metadata: expected an object", "metadata");
+  // The API's metadata holds `user_id` only, a string: nothing nested is passed on.
+  for (const [key, value] of Object.entries(metadata)) {
+    if (value !== null && !isString(value)) {
+      throw invalidRequest(`metadata.${key}: expected a string`, `metadata.${key}`);
+    }
+  }
   const userId = metadata.user_id;
   if (userId === undefined || userId === null) return undefined;
   if (!isString(userId)) {

@@ -310,7 +310,12 @@ function decodeReasoning(value: unknown): ReasoningConfig | undefined {
 
 /** "Structured Outputs": `text.format`. */
 function decodeTextFormat(text: unknown): ResponseFormat | undefined {
-  if (!isObject(text) || !isObject(text.format)) return undefined;
+  if (text === undefined || text === null) return undefined;
+  if (!isObject(text)) throw invalidRequest("text: expected an object", "text");
+  if (text.format === undefined || text.format === null) return undefined;
+  if (!isObject(text.format)) {
+    throw invalidRequest("text.format: expected an object", "text.format");
+  }
   const format = text.format;
   if (format.type === "text") return { type: "text" };
   if (format.type === "json_object") return { type: "json_object" };
