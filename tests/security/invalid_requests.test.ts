@@ -3,7 +3,8 @@
  * naming the JSON path at fault, and nothing is sent upstream.
  */
 import assert from "node:assert/strict";
-import type { ApiName } from "../../src/codecs/unified.ts";
+/** The four chat APIs a client can speak. */
+type ApiName = "chat" | "messages" | "responses" | "gemini";
 import { TEST_KEY, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
