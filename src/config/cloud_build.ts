@@ -101,6 +101,14 @@ function providerProblems(
   return problems;
 }
 
+/**
+ * The resource's root URL. Azure's docs give the v1 base URL as `{endpoint}/openai/v1/`, and
+ * users paste that: the API path is Plexus's to add, so it is taken off.
+ */
+function azureEndpointBase(endpoint: string): string {
+  return endpoint.replace(/\/+$/, "").replace(/\/openai(\/v1)?$/, "");
+}
+
 export interface BuiltCloud {
   cloud?: CloudConfig;
   /** No trailing slash. */
@@ -130,7 +138,7 @@ export function buildCloud(
         ...(apiVersion === undefined ? {} : { apiVersion }),
         ...(bearerToken === undefined || unset ? {} : { bearerToken }),
       },
-      baseUrl: configured ?? endpoint.replace(/\/+$/, ""),
+      baseUrl: configured ?? azureEndpointBase(endpoint),
       ...(unset ? { unsetSecret: { key: "azure.bearer_token", variables: unset } } : {}),
     };
   }

@@ -40,6 +40,15 @@ Deno.test("an Azure provider needs no base_url: its endpoint is the base", () =>
   assert.deepEqual(config.providers.az.cloud, { kind: "azure", apiVersion: "2024-10-21" });
 });
 
+Deno.test("an Azure endpoint pasted with its /openai/v1/ API path is taken as the resource root", () => {
+  const config = configOf(`  az:
+    api: responses
+    azure: { endpoint: "https://res.openai.azure.com/openai/v1/" }
+    api_key: k-123456
+`);
+  assert.equal(config.providers.az.baseUrl, "https://res.openai.azure.com");
+});
+
 Deno.test("Vertex picks the regional host, or aiplatform.googleapis.com for global", () => {
   const config = configOf(
     `  east:

@@ -18,6 +18,7 @@ import { isRecord } from "../support/fixtures.ts";
 import { ask, NORMAL_STOP, TOOL_STOP } from "./clients.ts";
 import { cloudConfig, withCloudGateway } from "./cloud_gateway.ts";
 import { TEST_KEY } from "../support/config.ts";
+import { usageLine } from "../../src/usage/log_line.ts";
 
 const PROJECT = "plexus-test";
 const LOCATION = "us-east5";
@@ -240,7 +241,7 @@ Deno.test("a static access token is sent as it is", async () => {
     api: gemini
     base_url: ${vertex.url}
     vertex: { project: ${PROJECT}, location: ${LOCATION}, access_token: "\${VERTEX_TOKEN}" }
-    models: { gemini-2.5-pro: {} }
+    models: { gemini-2.5-pro: { pricing: { input: 1.25, output: 10 } } }
 `,
       { VERTEX_TOKEN: "ya29.static-token" },
     );
@@ -252,6 +253,11 @@ Deno.test("a static access token is sent as it is", async () => {
       });
       assert.equal(answer.text, "Hello from gemini fake");
       assert.equal(vertex.requests[0].headers["authorization"], "Bearer ya29.static-token");
+      // The usage log line prices a Vertex target like any other: 12 in, 5 out.
+      const [record] = await gateway.waitForRecords(1);
+      const line = usageLine(record, config);
+      assert.equal(line.provider, "vx");
+      assert.equal(line.cost_usd, (12 * 1.25 + 5 * 10) / 1_000_000);
     });
   } finally {
     await vertex.close();

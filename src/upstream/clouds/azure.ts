@@ -14,16 +14,27 @@ import type { AzureCloud } from "../../config/clouds.ts";
 
 type AzureApi = "chat" | "responses";
 
+/**
+ * `v1`, `preview` and `latest` name the v1 API rather than a dated version (api-version-lifecycle:
+ * the v1 API needs no api-version; its early preview took `api-version=preview`).
+ */
+function v1Query(cloud: AzureCloud): string | undefined {
+  const version = cloud.apiVersion;
+  if (version === undefined || version === "v1") return "";
+  return version === "preview" || version === "latest" ? `?api-version=${version}` : undefined;
+}
+
 export function azureUrl(
   baseUrl: string,
   cloud: AzureCloud,
   api: AzureApi,
   deployment: string,
 ): string {
-  if (cloud.apiVersion === undefined) {
-    return `${baseUrl}/openai/v1/${api === "chat" ? "chat/completions" : "responses"}`;
+  const v1 = v1Query(cloud);
+  if (v1 !== undefined) {
+    return `${baseUrl}/openai/v1/${api === "chat" ? "chat/completions" : "responses"}${v1}`;
   }
-  const version = `api-version=${encodeURIComponent(cloud.apiVersion)}`;
+  const version = `api-version=${encodeURIComponent(cloud.apiVersion ?? "")}`;
   return api === "chat"
     ? `${baseUrl}/openai/deployments/${encodeURIComponent(deployment)}/chat/completions?${version}`
     : `${baseUrl}/openai/responses?${version}`;
@@ -31,9 +42,10 @@ export function azureUrl(
 
 /** Embeddings at the deployment (reference, "Embeddings") or the v1 URL, model in the body. */
 export function azureEmbeddingsUrl(baseUrl: string, cloud: AzureCloud, deployment: string): string {
-  if (cloud.apiVersion === undefined) return `${baseUrl}/openai/v1/embeddings`;
+  const v1 = v1Query(cloud);
+  if (v1 !== undefined) return `${baseUrl}/openai/v1/embeddings${v1}`;
   return `${baseUrl}/openai/deployments/${encodeURIComponent(deployment)}/embeddings?api-version=${
-    encodeURIComponent(cloud.apiVersion)
+    encodeURIComponent(cloud.apiVersion ?? "")
   }`;
 }
 

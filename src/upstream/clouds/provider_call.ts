@@ -145,6 +145,9 @@ function tokenFailure(message: string): AttemptFailure {
   };
 }
 
+/** Google OAuth access tokens (`ya29.` prefix), should Vertex ever echo the one it refused. */
+const GOOGLE_TOKEN = /ya29\.[A-Za-z0-9_.-]+/g;
+
 /** The client-safe message of an upstream error body, and an OpenAI `code` worth keeping. */
 export function providerErrorDetails(
   codec: Codec,
@@ -157,7 +160,10 @@ export function providerErrorDetails(
     ...cloudSecrets(provider.cloud),
   ]);
   const code = provider.cloud?.kind === "azure" ? azureErrorCode(bodyText) : undefined;
-  return code === undefined ? { message } : { message, code };
+  const safe = provider.cloud?.kind === "vertex"
+    ? message.replace(GOOGLE_TOKEN, "[redacted]")
+    : message;
+  return code === undefined ? { message: safe } : { message: safe, code };
 }
 
 /**

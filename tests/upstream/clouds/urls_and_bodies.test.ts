@@ -1,11 +1,12 @@
 /** Azure and Vertex URLs and body rules, as their documentation writes them. */
 import assert from "node:assert/strict";
 import {
+  azureEmbeddingsUrl,
   azureErrorCode,
   azureUrl,
   isAzureAnnotationChunk,
 } from "../../../src/upstream/clouds/azure.ts";
-import { vertexBody, vertexUrl } from "../../../src/upstream/clouds/vertex.ts";
+import { vertexBody, vertexPredictUrl, vertexUrl } from "../../../src/upstream/clouds/vertex.ts";
 import type { VertexCloud } from "../../../src/config/clouds.ts";
 
 const VERTEX: VertexCloud = {
@@ -43,6 +44,10 @@ Deno.test("Vertex URLs for Gemini and Claude, streamed and not", () => {
   for (const [api, model, stream, url] of cases) {
     assert.equal(vertexUrl(base, VERTEX, api, model, stream), url);
   }
+  assert.equal(
+    vertexPredictUrl(base, VERTEX, "text-embedding-005"),
+    `${prefix}/google/models/text-embedding-005:predict`,
+  );
 });
 
 Deno.test("Claude on Vertex gets anthropic_version instead of model; Gemini contents get a role", () => {
@@ -86,6 +91,23 @@ Deno.test("Azure URLs: deployment style with an api-version, v1 without", () => 
     azureUrl(base, { kind: "azure" }, "responses", "gpt-4o"),
     `${base}/openai/v1/responses`,
   );
+});
+
+Deno.test("Azure api_version v1, preview or latest names the v1 API, not a dated version", () => {
+  const base = "https://res.openai.azure.com";
+  assert.equal(
+    azureUrl(base, { kind: "azure", apiVersion: "v1" }, "chat", "d"),
+    `${base}/openai/v1/chat/completions`,
+  );
+  assert.equal(
+    azureUrl(base, { kind: "azure", apiVersion: "preview" }, "responses", "d"),
+    `${base}/openai/v1/responses?api-version=preview`,
+  );
+  assert.equal(
+    azureEmbeddingsUrl(base, { kind: "azure", apiVersion: "2024-10-21" }, "emb"),
+    `${base}/openai/deployments/emb/embeddings?api-version=2024-10-21`,
+  );
+  assert.equal(azureEmbeddingsUrl(base, { kind: "azure" }, "emb"), `${base}/openai/v1/embeddings`);
 });
 
 Deno.test("Azure error codes: a content-filter refusal is recognised with or without its top-level code", () => {
