@@ -7,7 +7,13 @@ import type { Timeouts } from "../config/types.ts";
 import { callDeadlines, type Deadline } from "./deadlines.ts";
 import { type AttemptFailure, connectionFailure, timeoutFailure } from "./failure.ts";
 import { viaFetch } from "./transport.ts";
-import { ConnectTimeoutError, type SendUpstream, type UpstreamResponse } from "./types.ts";
+import {
+  ConnectTimeoutError,
+  type SendUpstream,
+  TransportError,
+  type TransportFailureKind,
+  type UpstreamResponse,
+} from "./types.ts";
 
 /** The client went away; not a failure of the provider. */
 export class ClientAbortedError extends Error {
@@ -244,52 +250,34 @@ export async function openUpstream(request: UpstreamRequest): Promise<UpstreamOu
     request.clientSignal.removeEventListener("abort", onClientAbort);
     if (request.clientSignal.aborted) throw new ClientAbortedError();
     if (request.stopSignal?.aborted) throw new GatewayStoppingError();
-    // No connection within connect_ms: the host is unreachable for every model of the provider.
-    if (error instanceof ConnectTimeoutError) {
-      return { ok: false, failure: connectionFailure(error.message) };
-    }
-    if (timedOut) {
+    if (timedOut && !(error instanceof ConnectTimeoutError)) {
       return {
         ok: false,
         failure: timeoutFailure(`no response headers within ${headerLimit} ms`),
       };
     }
-    const description = describeNetworkError(error);
-    return {
-      ok: false,
-      failure: connectionFailure(description, description === CONNECTION_RESET),
-    };
+    return { ok: false, failure: transportFailure(error) };
   } finally {
     headerDeadline?.cancel();
     request.stopSignal?.removeEventListener("abort", onStop);
   }
 }
 
-/**
- * A short, secret-free description of a fetch failure. Deno's `fetch` says only "fetch failed";
- * the reason is in its `cause` chain ("Connection refused", "dns error", "connection closed
- * before message completed").
- */
-export function describeNetworkError(error: unknown): string {
-  const text = errorChainText(error);
-  if (/connection refused|ECONNREFUSED/i.test(text)) return "connection refused";
-  if (/reset|ECONNRESET|connection closed before message completed/i.test(text)) {
-    return CONNECTION_RESET;
-  }
-  if (/dns|lookup|name or service|ENOTFOUND/i.test(text)) return "host name could not be resolved";
-  if (/malformed upstream response/i.test(text)) return "malformed HTTP response";
-  if (/certificate|tls|ssl/i.test(text)) return "TLS error";
-  return "connection failed";
+/** The failure a transport's error stands for; anything else is a connection failure. */
+function transportFailure(error: unknown): AttemptFailure {
+  const kind = error instanceof TransportError ? error.kind : "other";
+  // No connection within connect_ms: the host is unreachable for every model of the provider.
+  if (kind === "connect_timeout") return connectionFailure((error as Error).message);
+  return connectionFailure(FAILURE_TEXT[kind], kind === "reset");
 }
 
-export const CONNECTION_RESET = "connection reset";
-
-function errorChainText(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
-    parts.push(current instanceof Error ? current.message : String(current));
-    current = current instanceof Error ? current.cause : undefined;
-  }
-  return parts.join(" | ");
-}
+/** Short, secret-free descriptions: never the runtime's message, which may name hosts or paths. */
+const FAILURE_TEXT: Record<TransportFailureKind, string> = {
+  connect_timeout: "connect timed out",
+  refused: "connection refused",
+  reset: "connection reset",
+  dns: "host name could not be resolved",
+  tls: "TLS error",
+  malformed: "malformed HTTP response",
+  other: "connection failed",
+};

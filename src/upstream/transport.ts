@@ -4,7 +4,12 @@
  * `PLEXUS_UPSTREAM_CLIENT=fetch`.
  */
 import { Http1Client } from "./http1/client.ts";
-import type { SendUpstream, UpstreamResponse } from "./types.ts";
+import {
+  type SendUpstream,
+  TransportError,
+  type TransportFailureKind,
+  type UpstreamResponse,
+} from "./types.ts";
 
 export type { SendUpstream };
 
@@ -39,9 +44,42 @@ export function createUpstreamTransport(
 
 /** The runtime's `fetch`, seen through the same interface. */
 export const viaFetch: SendUpstream = async (url, init) => {
-  const response = await fetch(url, init);
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw init.signal.aborted ? error : fetchError(error);
+  }
   return fromWebResponse(response);
 };
+
+/**
+ * A `fetch` failure as a `TransportError`. Deno's `fetch` says only "fetch failed" and names the
+ * reason in its `cause` chain ("Connection refused", "dns error", "connection closed before
+ * message completed"): the one place where message text has to be read.
+ */
+export function fetchError(error: unknown): TransportError {
+  const text = errorChainText(error);
+  return new TransportError(fetchFailureKind(text), "exchange", text, { cause: error });
+}
+
+function fetchFailureKind(text: string): TransportFailureKind {
+  if (/connection refused|ECONNREFUSED/i.test(text)) return "refused";
+  if (/reset|ECONNRESET|connection closed before message completed/i.test(text)) return "reset";
+  if (/dns|lookup|name or service|ENOTFOUND/i.test(text)) return "dns";
+  if (/certificate|tls|ssl/i.test(text)) return "tls";
+  return "other";
+}
+
+function errorChainText(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    parts.push(current instanceof Error ? current.message : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.join(" | ");
+}
 
 function fromWebResponse(response: Response): UpstreamResponse {
   let reader: ReadableStreamDefaultReader<Uint8Array> | undefined;

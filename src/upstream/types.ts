@@ -12,10 +12,39 @@ export interface UpstreamInit {
   connectTimeoutMs?: number;
 }
 
+/**
+ * Why an exchange failed below HTTP, as the transport that saw it says: callers decide on the
+ * kind, never on message text.
+ */
+export type TransportFailureKind =
+  | "connect_timeout"
+  | "refused"
+  | "dns"
+  | "tls"
+  | "reset"
+  | "malformed"
+  | "other";
+
+/** Setting up the connection; sending the request and reading the head; reading the body. */
+export type TransportPhase = "connect" | "exchange" | "body";
+
+/** What every transport throws for a failed exchange (aborts are thrown as the signal's reason). */
+export class TransportError extends Error {
+  constructor(
+    readonly kind: TransportFailureKind,
+    readonly phase: TransportPhase,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "TransportError";
+  }
+}
+
 /** A new connection (TCP and TLS) was not set up within `connect_ms`. */
-export class ConnectTimeoutError extends Error {
+export class ConnectTimeoutError extends TransportError {
   constructor(readonly ms: number) {
-    super(`connect timed out after ${ms} ms`);
+    super("connect_timeout", "connect", `connect timed out after ${ms} ms`);
     this.name = "ConnectTimeoutError";
   }
 }

@@ -74,7 +74,7 @@ export class BodyDecoder {
           else if (bytes[at] === LF) {
             at++;
             this.#state = State.Size;
-          } else throw new MalformedResponseError("chunk data longer than its size");
+          } else throw new MalformedResponseError("chunk data longer than its size", "body");
           break;
         case State.Trailer:
           at = this.#readTrailer(bytes, at, end);
@@ -91,7 +91,7 @@ export class BodyDecoder {
   finish(): void {
     if (this.#framing === "close") this.#state = State.Done;
     if (this.#state !== State.Done) {
-      throw new MalformedResponseError("connection closed before the body was complete");
+      throw new MalformedResponseError("connection closed before the body was complete", "body");
     }
   }
 
@@ -100,13 +100,15 @@ export class BodyDecoder {
     const lineEnd = lf === -1 || lf >= end ? end : lf;
     for (let i = at; i < lineEnd; i++) this.#sizeLine += String.fromCharCode(bytes[i]);
     if (this.#sizeLine.length > MAX_SIZE_LINE) {
-      throw new MalformedResponseError("chunk size line too long");
+      throw new MalformedResponseError("chunk size line too long", "body");
     }
     if (lineEnd === end) return end;
     // Size in hex, then optional extensions after ";" (ignored).
     const digits = this.#sizeLine.split(";", 1)[0].trim();
     this.#sizeLine = "";
-    if (!/^[0-9a-fA-F]{1,13}$/.test(digits)) throw new MalformedResponseError("bad chunk size");
+    if (!/^[0-9a-fA-F]{1,13}$/.test(digits)) {
+      throw new MalformedResponseError("bad chunk size", "body");
+    }
     const size = parseInt(digits, 16);
     if (size === 0) {
       this.#state = State.Trailer;

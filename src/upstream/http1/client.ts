@@ -1,6 +1,6 @@
 /**
  * A small HTTP/1.1 client for provider calls: `request()` gives a response read straight off the
- * socket; `fetch()` wraps the same in a web `Response` for callers that want one.
+ * socket. Failures are `TransportError`s that say their kind and phase.
  *
  * Why not `fetch`: in the benchmark, Deno's `fetch` cost ~4x the CPU of the rest of a streamed
  * request, and most of its peak memory. Reading the socket here decodes every SSE frame that
@@ -11,14 +11,19 @@ import type { Http1Connection, Origin } from "./connection.ts";
 import { BodyDecoder } from "./body_decoder.ts";
 import { concatBytes } from "../../wire/bytes.ts";
 import {
-  headEnd,
   MalformedResponseError,
   parseResponseHead,
   requestHead,
   type ResponseHead,
 } from "./head.ts";
 import { abortError, ConnectionPool, type PoolOptions } from "./pool.ts";
-import type { HeaderReader, UpstreamInit, UpstreamResponse } from "../types.ts";
+import {
+  type HeaderReader,
+  TransportError,
+  type TransportPhase,
+  type UpstreamInit,
+  type UpstreamResponse,
+} from "../types.ts";
 
 /** A response head this large is not a provider answering. */
 const MAX_HEAD_BYTES = 64 * 1024;
@@ -26,9 +31,9 @@ const MAX_HEAD_BYTES = 64 * 1024;
 const MAX_CACHED_URLS = 1024;
 
 /** The server closed a connection before its response head: safe to retry on a new one. */
-export class ConnectionClosedError extends Error {
+export class ConnectionClosedError extends TransportError {
   constructor() {
-    super("connection closed before message completed");
+    super("reset", "exchange", "connection closed before message completed");
     this.name = "ConnectionClosedError";
   }
 }
@@ -85,30 +90,6 @@ export class Http1Client {
     }
   };
 
-  /** The same exchange as a web `Response`, for callers that want one. */
-  readonly fetch = async (url: string, init: UpstreamInit): Promise<Response> => {
-    const response = await this.request(url, init);
-    const body = response.nullBody ? null : new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const chunk = await response.read();
-        if (chunk === undefined) controller.close();
-        else controller.enqueue(chunk);
-      },
-      cancel: () => response.cancel(),
-    }, { highWaterMark: 0 });
-    try {
-      return new Response(body, {
-        status: response.status,
-        statusText: response.statusText,
-        headers: response.headers.pairs,
-      });
-    } catch (error) {
-      // A head `Response` refuses (a header name with a space, say) must not leak its connection.
-      response.cancel();
-      throw error;
-    }
-  };
-
   async #exchange(
     connection: Http1Connection,
     message: Uint8Array,
@@ -126,9 +107,9 @@ export class Http1Client {
       } catch (error) {
         this.#pool.discard(connection);
         if (signal.aborted) throw abortError(signal);
-        const beforeAnswer = error instanceof ConnectionClosedError || isConnectionError(error);
-        if (!firstUse && beforeAnswer) throw new StaleConnectionError(error);
-        throw error;
+        const failure = transportError(error, "exchange");
+        if (!firstUse && failure.kind === "reset") throw new StaleConnectionError(failure);
+        throw failure;
       }
       return this.#respond(connection, head, signal, onAbort);
     } catch (error) {
@@ -258,14 +239,9 @@ export class Http1Response implements UpstreamResponse {
     const connection = this.#connection;
     try {
       while (!this.#done) {
-        if (connection.start < connection.end) {
+        if (connection.hasUnread) {
           const pieces: Uint8Array[] = [];
-          connection.start = this.#decoder.feed(
-            connection.buffer,
-            connection.start,
-            connection.end,
-            pieces,
-          );
+          connection.decodeBody(this.#decoder, pieces);
           // Copied before the connection can go back to the pool and its buffer be reused.
           const chunk = pieces.length > 0 ? concatBytes(pieces) : undefined;
           if (this.#decoder.done) this.#release(true);
@@ -280,7 +256,7 @@ export class Http1Response implements UpstreamResponse {
       return undefined;
     } catch (error) {
       this.#release(false);
-      throw this.#signal.aborted ? abortError(this.#signal) : error;
+      throw this.#signal.aborted ? abortError(this.#signal) : transportError(error, "body");
     }
   }
 
@@ -301,7 +277,7 @@ export class Http1Response implements UpstreamResponse {
     this.#done = true;
     this.#signal.removeEventListener("abort", this.#onAbort);
     const connection = this.#connection;
-    if (complete && this.#keepAlive && connection.start === connection.end) {
+    if (complete && this.#keepAlive && !connection.hasUnread) {
       this.#pool.release(connection);
     } else {
       this.#pool.discard(connection);
@@ -319,19 +295,23 @@ class StaleConnectionError extends Error {
 /** Reads up to the end of a final (non-1xx) response head. */
 async function readHead(connection: Http1Connection): Promise<ResponseHead> {
   while (true) {
-    let end: number;
-    while ((end = headEnd(connection.buffer, connection.start, connection.end)) < 0) {
-      if (connection.end - connection.start > MAX_HEAD_BYTES) {
-        throw new MalformedResponseError("response head too large");
-      }
+    let text: string | undefined;
+    while ((text = connection.takeHead(MAX_HEAD_BYTES)) === undefined) {
       if (!(await connection.fill())) throw new ConnectionClosedError();
     }
-    const text = decoder.decode(connection.buffer.subarray(connection.start, end - 4));
-    connection.start = end;
     const head = parseResponseHead(text);
     // 100 Continue and 103 Early Hints come before the real answer.
     if (head.status >= 200) return head;
   }
+}
+
+/** A socket error as a `TransportError`: a connection the server dropped is a reset. */
+function transportError(error: unknown, phase: TransportPhase): TransportError {
+  if (error instanceof TransportError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new TransportError(isConnectionError(error) ? "reset" : "other", phase, message, {
+    cause: error,
+  });
 }
 
 function isConnectionError(error: unknown): boolean {

@@ -4,6 +4,10 @@
  * and the connection is dropped instead of being handed to the next request.
  */
 
+import type { BodyDecoder } from "./body_decoder.ts";
+import { headEnd, MalformedResponseError } from "./head.ts";
+
+const textDecoder = new TextDecoder();
 const INITIAL_BUFFER = 16 * 1024;
 
 /** Where requests go: scheme, host and port, as one pool key. */
@@ -19,10 +23,10 @@ export interface Origin {
 export class Http1Connection {
   readonly origin: Origin;
   readonly #conn: Deno.Conn;
-  /** Unread response bytes are `buffer[start, end)`. */
-  buffer = new Uint8Array(INITIAL_BUFFER);
-  start = 0;
-  end = 0;
+  /** Unread response bytes are `#buffer[#start, #end)`; only the methods below move them. */
+  #buffer = new Uint8Array(INITIAL_BUFFER);
+  #start = 0;
+  #end = 0;
   /** Requests sent on this connection so far. */
   requests = 0;
   idle = false;
@@ -42,17 +46,44 @@ export class Http1Connection {
     while (written < bytes.length) written += await this.#conn.write(bytes.subarray(written));
   }
 
-  /** Reads more bytes after `end`; false when the server closed the connection. */
+  /** Whether bytes were read that nobody consumed yet. */
+  get hasUnread(): boolean {
+    return this.#start < this.#end;
+  }
+
+  /** The unread bytes through `body`, which keeps what it decoded in `pieces`. */
+  decodeBody(body: BodyDecoder, pieces: Uint8Array[]): void {
+    this.#start = body.feed(this.#buffer, this.#start, this.#end, pieces);
+  }
+
+  /**
+   * The next response head's text without its blank line, consumed; undefined while it is not
+   * all here. A head larger than `maxBytes` is no provider answering.
+   */
+  takeHead(maxBytes: number): string | undefined {
+    const end = headEnd(this.#buffer, this.#start, this.#end);
+    if (end < 0) {
+      if (this.#end - this.#start > maxBytes) {
+        throw new MalformedResponseError("response head too large");
+      }
+      return undefined;
+    }
+    const text = textDecoder.decode(this.#buffer.subarray(this.#start, end - 4));
+    this.#start = end;
+    return text;
+  }
+
+  /** Reads more bytes after the unread ones; false when the server closed the connection. */
   async fill(): Promise<boolean> {
     let read = this.#postedRead;
     this.#postedRead = undefined;
     if (read === undefined) {
       this.#makeRoom();
-      read = this.#conn.read(this.buffer.subarray(this.end));
+      read = this.#conn.read(this.#buffer.subarray(this.#end));
     }
     const count = await read;
     if (count === null) return false;
-    this.end += count;
+    this.#end += count;
     return true;
   }
 
@@ -60,9 +91,9 @@ export class Http1Connection {
   park(onGone: (connection: Http1Connection) => void): void {
     this.idle = true;
     this.idleSince = Date.now();
-    this.start = 0;
-    this.end = 0;
-    const read = this.#conn.read(this.buffer).catch(() => null);
+    this.#start = 0;
+    this.#end = 0;
+    const read = this.#conn.read(this.#buffer).catch(() => null);
     this.#postedRead = read;
     // An idle connection must not keep the process alive on its own.
     this.#conn.unref();
@@ -92,21 +123,21 @@ export class Http1Connection {
 
   /** Moves unread bytes to the front, and grows the buffer when it is full of them. */
   #makeRoom(): void {
-    if (this.start === this.end) {
-      this.start = 0;
-      this.end = 0;
+    if (this.#start === this.#end) {
+      this.#start = 0;
+      this.#end = 0;
       return;
     }
-    if (this.end < this.buffer.length) return;
-    const unread = this.end - this.start;
-    if (unread * 2 > this.buffer.length) {
-      const grown = new Uint8Array(this.buffer.length * 2);
-      grown.set(this.buffer.subarray(this.start, this.end));
-      this.buffer = grown;
+    if (this.#end < this.#buffer.length) return;
+    const unread = this.#end - this.#start;
+    if (unread * 2 > this.#buffer.length) {
+      const grown = new Uint8Array(this.#buffer.length * 2);
+      grown.set(this.#buffer.subarray(this.#start, this.#end));
+      this.#buffer = grown;
     } else {
-      this.buffer.copyWithin(0, this.start, this.end);
+      this.#buffer.copyWithin(0, this.#start, this.#end);
     }
-    this.start = 0;
-    this.end = unread;
+    this.#start = 0;
+    this.#end = unread;
   }
 }

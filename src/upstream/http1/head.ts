@@ -2,6 +2,7 @@
  * HTTP/1.1 message heads as bytes: the request head Plexus writes to a provider and the response
  * head it reads back (RFC 9112). Pure functions, no I/O.
  */
+import { TransportError, type TransportPhase } from "../types.ts";
 
 /** How the body after a response head is delimited (RFC 9112 section 6.3). */
 export type Framing =
@@ -21,10 +22,10 @@ export interface ResponseHead {
   keepAliveMs?: number;
 }
 
-/** A head that is not HTTP/1.x or breaks its framing rules. */
-export class MalformedResponseError extends Error {
-  constructor(detail: string) {
-    super(`malformed upstream response: ${detail}`);
+/** A head or body that is not HTTP/1.x or breaks its framing rules. */
+export class MalformedResponseError extends TransportError {
+  constructor(detail: string, phase: TransportPhase = "exchange") {
+    super("malformed", phase, `malformed upstream response: ${detail}`);
     this.name = "MalformedResponseError";
   }
 }

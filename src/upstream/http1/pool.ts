@@ -2,7 +2,7 @@
  * Idle keep-alive connections per origin, most recently used first, so a busy gateway keeps
  * reusing a small warm set and the rest age out.
  */
-import { ConnectTimeoutError } from "../types.ts";
+import { ConnectTimeoutError, TransportError, type TransportFailureKind } from "../types.ts";
 import { Http1Connection, type Origin } from "./connection.ts";
 
 export interface PoolOptions {
@@ -76,7 +76,9 @@ export class ConnectionPool {
     const tcp = await untilAborted(
       Deno.connect({ hostname: origin.hostname, port: origin.port }),
       signal,
-    );
+    ).catch((error) => {
+      throw signal.aborted ? error : connectError(tcpFailureKind(error), error);
+    });
     // A request larger than one segment must not wait for the server's delayed ACK (Nagle).
     tcp.setNoDelay(true);
     let conn: Deno.Conn = tcp;
@@ -100,7 +102,7 @@ export class ConnectionPool {
         } catch {
           // Already taken over (and closed) by the failed handshake.
         }
-        throw error;
+        throw signal.aborted ? error : connectError("tls", error);
       }
     }
     const connection = new Http1Connection(origin, conn);
@@ -141,6 +143,24 @@ export class ConnectionPool {
     const index = list?.indexOf(connection) ?? -1;
     if (index >= 0) list!.splice(index, 1);
   }
+}
+
+/**
+ * What a failed TCP connect means. The runtime gives refused and reset connections their own
+ * classes; a failed name lookup is a plain `Error` that says so ("failed to lookup address").
+ */
+function tcpFailureKind(error: unknown): TransportFailureKind {
+  if (error instanceof Deno.errors.ConnectionRefused) return "refused";
+  if (error instanceof Deno.errors.ConnectionReset) return "reset";
+  if (error instanceof Error && /lookup address|name or service|resolve/i.test(error.message)) {
+    return "dns";
+  }
+  return "other";
+}
+
+function connectError(kind: TransportFailureKind, cause: unknown): TransportError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new TransportError(kind, "connect", `connect failed: ${detail}`, { cause });
 }
 
 /** Resolves like `promise`, or rejects with an AbortError when `signal` fires first. */

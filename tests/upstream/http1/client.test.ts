@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { Http1Client } from "../../../src/upstream/http1/client.ts";
 import { MalformedResponseError } from "../../../src/upstream/http1/head.ts";
+import { fetchOver } from "../../support/http1_fetch.ts";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -273,7 +274,8 @@ Deno.test("the request on the wire is exactly the method, path+query, host:port,
       return request;
     })();
     const response = await within(
-      client.fetch(
+      fetchOver(
+        client,
         server.url("/v1/chat/completions?api-version=2024-01&q=%C3%A9"),
         init({
           method: "POST",
@@ -310,7 +312,7 @@ Deno.test("a URL fragment is not sent and an empty path is sent as /", async () 
       return request;
     })();
     const url = `http://127.0.0.1:${server.port}?a=1#frag`;
-    await within(client.fetch(url, init({ method: "GET" })), "response");
+    await within(fetchOver(client, url, init({ method: "GET" })), "response");
     const request = await responding;
     assert.match(request.head, /^GET \/\?a=1 HTTP\/1\.1\r\n/);
     assert.ok(!request.raw.includes("frag"));
@@ -328,7 +330,7 @@ for (const name of ["user-agent", "User-Agent"]) {
         return request;
       })();
       await within(
-        client.fetch(server.url("/"), init({ headers: { [name]: "custom/2" } })),
+        fetchOver(client, server.url("/"), init({ headers: { [name]: "custom/2" } })),
         "response",
       );
       const request = await responding;
@@ -347,7 +349,8 @@ Deno.test("framing headers from the caller are not duplicated on the wire", asyn
       return request;
     })();
     await within(
-      client.fetch(
+      fetchOver(
+        client,
         server.url("/x"),
         init({
           body: "abc",
@@ -373,7 +376,7 @@ Deno.test("framing headers from the caller are not duplicated on the wire", asyn
 Deno.test("a header value with CR or LF is refused before anything is sent", async () => {
   await withServer(async (server, client) => {
     const error = await rejection(
-      client.fetch(server.url("/"), init({ headers: { "x-a": "1\r\nGET /evil HTTP/1.1" } })),
+      fetchOver(client, server.url("/"), init({ headers: { "x-a": "1\r\nGET /evil HTTP/1.1" } })),
       "smuggling attempt",
     );
     assert.ok(error instanceof TypeError);
@@ -385,7 +388,7 @@ Deno.test("a header value with CR or LF is refused before anything is sent", asy
 Deno.test("a URL scheme other than http or https is refused", async () => {
   const client = newClient();
   try {
-    const error = await rejection(client.fetch("ftp://127.0.0.1/x", init()), "ftp URL");
+    const error = await rejection(fetchOver(client, "ftp://127.0.0.1/x", init()), "ftp URL");
     assert.ok(error instanceof TypeError);
     assert.match((error as Error).message, /scheme/);
   } finally {
@@ -406,7 +409,7 @@ Deno.test("a 200 JSON response with content-length gives status, statusText, hea
         "200 All Good",
       ),
     ]);
-    const response = await within(client.fetch(server.url("/v1"), init()), "response");
+    const response = await within(fetchOver(client, server.url("/v1"), init()), "response");
     assert.equal(response.status, 200);
     assert.equal(response.ok, true);
     assert.equal(response.statusText, "All Good");
@@ -423,7 +426,7 @@ Deno.test("an error status and its body come through as a response, not a reject
     const serving = serveOn(server, [
       'HTTP/1.1 429 Too Many Requests\r\nretry-after: 7\r\ncontent-length: 16\r\n\r\n{"error":"slow"}',
     ]);
-    const response = await within(client.fetch(server.url("/"), init()), "response");
+    const response = await within(fetchOver(client, server.url("/"), init()), "response");
     assert.equal(response.status, 429);
     assert.equal(response.statusText, "Too Many Requests");
     assert.equal(response.headers.get("retry-after"), "7");
@@ -440,7 +443,7 @@ Deno.test("a response head that arrives one byte per write is still read", async
         await conn.write(Uint8Array.of(byte));
       }
     })();
-    const response = await within(client.fetch(server.url("/"), init()), "response");
+    const response = await within(fetchOver(client, server.url("/"), init()), "response");
     assert.equal(response.headers.get("x-a"), "b");
     assert.equal(await within(response.text(), "body"), "split");
     await serving;
@@ -458,7 +461,7 @@ Deno.test("a body much larger than the read buffer arrives intact", async () => 
         await conn.write(big.subarray(at, at + 50_000));
       }
     })();
-    const response = await within(client.fetch(server.url("/"), init()), "response");
+    const response = await within(fetchOver(client, server.url("/"), init()), "response");
     const received = new Uint8Array(await within(response.arrayBuffer(), "body"));
     assert.equal(received.length, big.length);
     assert.deepEqual(received, big);
@@ -470,7 +473,7 @@ Deno.test("a response head larger than the read buffer (but under 64 KiB) is rea
   await withServer(async (server, client) => {
     const longValue = "v".repeat(40_000);
     const serving = serveOn(server, [okText("ok", `x-long: ${longValue}\r\n`)]);
-    const response = await within(client.fetch(server.url("/"), init()), "response");
+    const response = await within(fetchOver(client, server.url("/"), init()), "response");
     assert.equal(response.headers.get("x-long"), longValue);
     assert.equal(await response.text(), "ok");
     await serving;
@@ -502,7 +505,7 @@ Deno.test("a chunked SSE stream reaches the reader chunk by chunk, before the se
       await delay(10);
       await conn.write("0\r\n\r\n");
     })();
-    const response = await within(client.fetch(server.url("/stream"), init()), "response");
+    const response = await within(fetchOver(client, server.url("/stream"), init()), "response");
     assert.equal(response.headers.get("content-type"), "text/event-stream");
     const reader = response.body!.getReader();
     const first = await within(reader.read(), "first chunk");
@@ -531,7 +534,7 @@ Deno.test("a close-delimited body is read until the server closes, and the conne
       await conn.write("part two");
       conn.close();
     })();
-    const response = await within(client.fetch(server.url("/"), init()), "response");
+    const response = await within(fetchOver(client, server.url("/"), init()), "response");
     assert.equal(await within(response.text(), "body"), "part one, part two");
     await serving;
     assert.equal(client.openConnections, 0);
@@ -551,7 +554,7 @@ for (
         await conn.write(head);
         conn.close();
       })();
-      const response = await within(client.fetch(server.url("/"), init()), "response");
+      const response = await within(fetchOver(client, server.url("/"), init()), "response");
       const error = await rejection(response.text(), "truncated body");
       assert.ok(error instanceof MalformedResponseError, String(error));
       await serving;
@@ -563,10 +566,10 @@ for (
 Deno.test("a 204 response has a null body and its connection is reused", async () => {
   await withServer(async (server, client) => {
     const serving = serveOn(server, ["HTTP/1.1 204 No Content\r\n\r\n", OK_EMPTY]);
-    const first = await within(client.fetch(server.url("/"), init()), "204");
+    const first = await within(fetchOver(client, server.url("/"), init()), "204");
     assert.equal(first.status, 204);
     assert.equal(first.body, null);
-    const second = await within(client.fetch(server.url("/"), init()), "200");
+    const second = await within(fetchOver(client, server.url("/"), init()), "200");
     assert.equal(second.status, 200);
     assert.equal(await second.text(), "");
     await serving;
@@ -579,7 +582,7 @@ Deno.test("100 Continue before the 200 is skipped", async () => {
     const serving = serveOn(server, [
       "HTTP/1.1 100 Continue\r\n\r\n" + okText("after continue", "x-final: yes\r\n"),
     ]);
-    const response = await within(client.fetch(server.url("/"), init()), "response");
+    const response = await within(fetchOver(client, server.url("/"), init()), "response");
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("x-final"), "yes");
     assert.equal(await response.text(), "after continue");
@@ -597,7 +600,7 @@ Deno.test("interim responses in separate writes (100, then 103 with headers) are
       await delay(5);
       await conn.write(okText("final"));
     })();
-    const response = await within(client.fetch(server.url("/"), init()), "response");
+    const response = await within(fetchOver(client, server.url("/"), init()), "response");
     assert.equal(response.status, 200);
     assert.equal(response.headers.get("link"), null);
     assert.equal(await response.text(), "final");
@@ -632,7 +635,7 @@ Deno.test("a malformed answer rejects with MalformedResponseError and drops the 
           await conn.write(answer);
           await conn.clientClosed();
         })();
-        const error = await rejection(client.fetch(server.url("/"), init()), what);
+        const error = await rejection(fetchOver(client, server.url("/"), init()), what);
         assert.ok(error instanceof MalformedResponseError, String(error));
         assert.match((error as Error).message, message);
         await serving;
@@ -653,7 +656,7 @@ Deno.test({
         await conn.write("HTTP/1.1 600 Weird\r\ncontent-length: 2\r\n\r\nhi");
         return conn;
       })();
-      const error = await rejection(client.fetch(server.url("/"), init()), "status 600");
+      const error = await rejection(fetchOver(client, server.url("/"), init()), "status 600");
       assert.ok(error instanceof MalformedResponseError, String(error));
       assert.equal(client.openConnections, 0);
       await (await conn).clientClosed();
@@ -668,10 +671,10 @@ Deno.test({
 Deno.test("two sequential requests use one TCP connection", async () => {
   await withServer(async (server, client) => {
     const serving = serveOn(server, [okText("one"), okText("two")]);
-    const first = await within(client.fetch(server.url("/a"), init()), "first");
+    const first = await within(fetchOver(client, server.url("/a"), init()), "first");
     assert.equal(await first.text(), "one");
     assert.equal(client.openConnections, 1);
-    const second = await within(client.fetch(server.url("/b"), init()), "second");
+    const second = await within(fetchOver(client, server.url("/b"), init()), "second");
     assert.equal(await second.text(), "two");
     const conn = await serving;
     assert.equal(conn.requests, 2);
@@ -686,8 +689,14 @@ Deno.test("a chunked response read to its end leaves the connection reusable", a
       "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\none\r\n0\r\nx-t: 1\r\n\r\n",
       okText("two"),
     ]);
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "1")).text(), "one");
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "2")).text(), "two");
+    assert.equal(
+      await (await within(fetchOver(client, server.url("/"), init()), "1")).text(),
+      "one",
+    );
+    assert.equal(
+      await (await within(fetchOver(client, server.url("/"), init()), "2")).text(),
+      "two",
+    );
     await serving;
     assert.equal(server.accepts, 1);
   });
@@ -700,13 +709,13 @@ Deno.test("after a connection: close response, the next request opens a new conn
       await conn.clientClosed();
       return conn;
     })();
-    const first = await within(client.fetch(server.url("/"), init()), "first");
+    const first = await within(fetchOver(client, server.url("/"), init()), "first");
     assert.equal(await first.text(), "one");
     // The client closes its side as soon as the body is read.
     await firstConn;
     assert.equal(client.openConnections, 0);
     const secondConn = serveOn(server, [okText("two")]);
-    const second = await within(client.fetch(server.url("/"), init()), "second");
+    const second = await within(fetchOver(client, server.url("/"), init()), "second");
     assert.equal(await second.text(), "two");
     await secondConn;
     assert.equal(server.accepts, 2);
@@ -730,13 +739,13 @@ Deno.test("a connection the server will not keep is not reused for the next requ
       withServer(async (server, client) => {
         const first = serveOn(server, [firstAnswer]);
         assert.equal(
-          await (await within(client.fetch(server.url("/"), init()), "1")).text(),
+          await (await within(fetchOver(client, server.url("/"), init()), "1")).text(),
           "one",
         );
         await first;
         const second = serveOn(server, [okText("two")]);
         assert.equal(
-          await (await within(client.fetch(server.url("/"), init()), "2")).text(),
+          await (await within(fetchOver(client, server.url("/"), init()), "2")).text(),
           "two",
         );
         await second;
@@ -751,10 +760,16 @@ Deno.test("an idle connection older than idleTimeoutMs is closed instead of reus
       const conn = await serveOn(server, [okText("one")]);
       await conn.clientClosed();
     })();
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "1")).text(), "one");
+    assert.equal(
+      await (await within(fetchOver(client, server.url("/"), init()), "1")).text(),
+      "one",
+    );
     await delay(30);
     const second = serveOn(server, [okText("two")]);
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "2")).text(), "two");
+    assert.equal(
+      await (await within(fetchOver(client, server.url("/"), init()), "2")).text(),
+      "two",
+    );
     await second;
     // The stale idle connection was closed by the client when it was passed over.
     await first;
@@ -774,8 +789,8 @@ Deno.test("beyond maxIdlePerOrigin, released connections are closed", async () =
     };
     const servers = [serve(), serve()];
     const responses = [
-      client.fetch(server.url("/"), init()),
-      client.fetch(server.url("/"), init()),
+      fetchOver(client, server.url("/"), init()),
+      fetchOver(client, server.url("/"), init()),
     ];
     await until(() => release.length === 2, "both requests to arrive");
     assert.equal(client.openConnections, 2);
@@ -800,7 +815,7 @@ Deno.test("after the server closes an idle keep-alive connection, the next reque
       withServer(async (server, client) => {
         const first = serveOn(server, [okText("one")]);
         assert.equal(
-          await (await within(client.fetch(server.url("/"), init()), "1")).text(),
+          await (await within(fetchOver(client, server.url("/"), init()), "1")).text(),
           "one",
         );
         (await first).close();
@@ -811,7 +826,7 @@ Deno.test("after the server closes an idle keep-alive connection, the next reque
           );
         }
         const second = serveOn(server, [okText("two")]);
-        const response = await within(client.fetch(server.url("/"), init()), "2");
+        const response = await within(fetchOver(client, server.url("/"), init()), "2");
         assert.equal(await response.text(), "two");
         await second;
         assert.equal(server.accepts, 2);
@@ -835,9 +850,12 @@ Deno.test("a reused connection closed after the request but before any answer is
       await conn.write(okText("retried"));
       return request;
     })();
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "1")).text(), "one");
+    assert.equal(
+      await (await within(fetchOver(client, server.url("/"), init()), "1")).text(),
+      "one",
+    );
     const response = await within(
-      client.fetch(server.url("/again"), init({ body })),
+      fetchOver(client, server.url("/again"), init({ body })),
       "retried request",
     );
     assert.equal(await response.text(), "retried");
@@ -854,7 +872,7 @@ Deno.test("a fresh connection closed before any answer rejects, without a retry"
       const conn = await server.connectionWithRequest();
       conn.close();
     })();
-    const error = await rejection(client.fetch(server.url("/"), init()), "closed connection");
+    const error = await rejection(fetchOver(client, server.url("/"), init()), "closed connection");
     assert.match((error as Error).message, /connection closed before message completed/);
     await serving;
     assert.equal(client.openConnections, 0);
@@ -871,7 +889,7 @@ Deno.test("a server that closes a fresh connection after part of the head reject
       await conn.write("HTTP/1.1 200 OK\r\ncontent-le");
       conn.close();
     })();
-    const error = await rejection(client.fetch(server.url("/"), init()), "half a head");
+    const error = await rejection(fetchOver(client, server.url("/"), init()), "half a head");
     assert.match((error as Error).message, /connection closed before message completed/);
     await serving;
   });
@@ -884,7 +902,10 @@ Deno.test("connection refused rejects with an error that says refused", async ()
   probe.close();
   const client = newClient();
   try {
-    const error = await rejection(client.fetch(`http://127.0.0.1:${port}/`, init()), "refused");
+    const error = await rejection(
+      fetchOver(client, `http://127.0.0.1:${port}/`, init()),
+      "refused",
+    );
     assert.match((error as Error).message, /refused/i);
     assert.equal(client.openConnections, 0);
   } finally {
@@ -901,7 +922,7 @@ Deno.test("an already aborted signal rejects with AbortError without connecting"
     const controller = new AbortController();
     controller.abort();
     const error = await rejection(
-      client.fetch(server.url("/"), init({}, controller.signal)),
+      fetchOver(client, server.url("/"), init({}, controller.signal)),
       "aborted",
     );
     assert.equal((error as Error).name, "AbortError");
@@ -923,7 +944,7 @@ Deno.test("abort before the response head rejects and closes the socket", async 
       withServer(async (server, client) => {
         const controller = new AbortController();
         const requestSeen = server.connectionWithRequest();
-        const pending = client.fetch(server.url("/slow"), init({}, controller.signal));
+        const pending = fetchOver(client, server.url("/slow"), init({}, controller.signal));
         const conn = await requestSeen;
         controller.abort(abortWith);
         const error = await rejection(pending, "aborted fetch");
@@ -943,8 +964,11 @@ Deno.test("abort on a reused connection before the answer rejects with AbortErro
       await conn.readRequest();
       return conn;
     })();
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "1")).text(), "one");
-    const pending = client.fetch(server.url("/"), init({}, controller.signal));
+    assert.equal(
+      await (await within(fetchOver(client, server.url("/"), init()), "1")).text(),
+      "one",
+    );
+    const pending = fetchOver(client, server.url("/"), init({}, controller.signal));
     const conn = await serving;
     controller.abort();
     const error = await rejection(pending, "aborted fetch");
@@ -967,7 +991,7 @@ Deno.test("abort in the middle of a streamed body makes the body read reject wit
       return conn;
     })();
     const response = await within(
-      client.fetch(server.url("/"), init({}, controller.signal)),
+      fetchOver(client, server.url("/"), init({}, controller.signal)),
       "response",
     );
     const reader = response.body!.getReader();
@@ -991,7 +1015,7 @@ Deno.test("abort between body reads makes the next read reject with AbortError",
       return conn;
     })();
     const response = await within(
-      client.fetch(server.url("/"), init({}, controller.signal)),
+      fetchOver(client, server.url("/"), init({}, controller.signal)),
       "response",
     );
     const reader = response.body!.getReader();
@@ -1011,7 +1035,7 @@ Deno.test("cancelling the body closes the connection instead of pooling it", asy
       await conn.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nsome");
       return conn;
     })();
-    const response = await within(client.fetch(server.url("/"), init()), "response");
+    const response = await within(fetchOver(client, server.url("/"), init()), "response");
     await response.body!.cancel();
     await (await serving).clientClosed();
     assert.equal(client.openConnections, 0);
@@ -1025,8 +1049,14 @@ Deno.test("cancelling the body closes the connection instead of pooling it", asy
 Deno.test("close() closes idle pooled connections: the server sees EOF and openConnections is 0", async () => {
   await withServer(async (server, client) => {
     const serving = serveOn(server, [okText("one"), okText("two")]);
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "1")).text(), "one");
-    assert.equal(await (await within(client.fetch(server.url("/"), init()), "2")).text(), "two");
+    assert.equal(
+      await (await within(fetchOver(client, server.url("/"), init()), "1")).text(),
+      "one",
+    );
+    assert.equal(
+      await (await within(fetchOver(client, server.url("/"), init()), "2")).text(),
+      "two",
+    );
     const conn = await serving;
     assert.equal(client.openConnections, 1);
     client.close();
@@ -1042,7 +1072,7 @@ Deno.test("close() fails a body still being read", async () => {
       await conn.write("HTTP/1.1 200 OK\r\ncontent-length: 100\r\n\r\nstart");
       return conn;
     })();
-    const response = await within(client.fetch(server.url("/"), init()), "response");
+    const response = await within(fetchOver(client, server.url("/"), init()), "response");
     const reader = response.body!.getReader();
     assert.equal(decoder.decode((await within(reader.read(), "first")).value), "start");
     const waiting = reader.read();
