@@ -59,20 +59,21 @@ class Message {
     return this;
   }
 
-  fixed64(field: number, value: bigint): this {
+  /** A 64-bit little-endian field (wire type 1), written by `set` into eight bytes. */
+  #eightBytes(field: number, set: (view: DataView) => void): this {
     this.#tag(field, 1);
     const view = new DataView(new ArrayBuffer(8));
-    view.setBigUint64(0, value, true);
+    set(view);
     for (const b of new Uint8Array(view.buffer)) this.#parts.push(b);
     return this;
   }
 
+  fixed64(field: number, value: bigint): this {
+    return this.#eightBytes(field, (view) => view.setBigUint64(0, value, true));
+  }
+
   double(field: number, value: number): this {
-    this.#tag(field, 1);
-    const view = new DataView(new ArrayBuffer(8));
-    view.setFloat64(0, value, true);
-    for (const b of new Uint8Array(view.buffer)) this.#parts.push(b);
-    return this;
+    return this.#eightBytes(field, (view) => view.setFloat64(0, value, true));
   }
 
   finish(): Uint8Array<ArrayBuffer> {
