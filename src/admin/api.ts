@@ -10,6 +10,7 @@ import { usageLine } from "../usage/log_line.ts";
 import type { UsageSink } from "../usage/record.ts";
 import type { TargetStatsSnapshot } from "../usage/stats.ts";
 import { adminAccess } from "./auth.ts";
+import type { KeysAdmin } from "./keys.ts";
 import type { Reloader } from "../reload/reloader.ts";
 import { reloadFromFile, replaceConfig } from "./config_reload.ts";
 import { configView } from "./config_view.ts";
@@ -33,6 +34,10 @@ export interface AdminOptions {
   persistCooldowns?: () => Promise<void>;
   /** Read per request: reloading starts after the admin API exists. */
   reloader?: () => Reloader | undefined;
+  /** `/v0/keys` (docs/teams.md); absent, the endpoints answer 404. */
+  keys?: KeysAdmin;
+  /** Where shared state lives and whether it is reachable, for `/v0/state`. */
+  stateStore?: () => unknown;
   keepAliveMs?: number;
   /** Events a subscriber may fall behind before the oldest are dropped. */
   queueLimit?: number;
@@ -100,6 +105,12 @@ export class AdminApi {
         "The admin API needs the admin key: send 'Authorization: Bearer <admin_key>' or 'x-api-key: <admin_key>'.",
       );
     }
+    const keys = this.#options.keys;
+    if (
+      keys !== undefined && (url.pathname === "/v0/keys" || url.pathname.startsWith("/v0/keys/"))
+    ) {
+      return await keys.handle(request, url);
+    }
     const methods = this.#routes[url.pathname];
     if (methods === undefined) {
       return adminError(404, "not_found_error", `No admin endpoint at ${url.pathname}.`);
@@ -134,14 +145,17 @@ export class AdminApi {
 
   #state(): Response {
     const options = this.#options;
-    return adminJson(stateView({
-      version: options.version,
-      startedAt: options.startedAt,
-      now: this.#clock(),
-      inFlight: options.inFlight(),
-      cooldowns: this.#tracker()?.snapshot(),
-      stats: options.stats(),
-    }));
+    return adminJson({
+      ...stateView({
+        version: options.version,
+        startedAt: options.startedAt,
+        now: this.#clock(),
+        inFlight: options.inFlight(),
+        cooldowns: this.#tracker()?.snapshot(),
+        stats: options.stats(),
+      }),
+      store: options.stateStore?.() ?? { store: "file", mode: "local" },
+    });
   }
 
   async #clearCooldowns(url: URL): Promise<Response> {

@@ -5,6 +5,7 @@ import { loadConfig } from "../config/load.ts";
 import type { Config } from "../config/types.ts";
 import { isLoopbackHost } from "../http/host_check.ts";
 import { type RunningServer, startServer } from "../http/server.ts";
+import { DataDirLocked } from "../state/instance_lock.ts";
 import { configPathFrom, parseCommandArgs, parsePort, SERVE_OPTIONS } from "./args.ts";
 import { dataDirProblem, unwritable } from "./data_dir.ts";
 import { commandHelp } from "./help.ts";
@@ -136,6 +137,10 @@ export async function runServe(args: string[], env: Record<string, string>): Pro
   } catch (error) {
     stop.dispose();
     const reason = error instanceof Error ? error.message : String(error);
+    if (error instanceof DataDirLocked) {
+      console.error(`plexus cannot start: ${reason}`);
+      return 1;
+    }
     console.error(
       `plexus cannot listen on ${config.server.host}:${config.server.port}: ${reason}`,
     );

@@ -4,6 +4,7 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path";
 import { buildCloud, isCloudSecretPath } from "./cloud_build.ts";
+import { buildRateLimits, buildStateConfig } from "./build_teams.ts";
 import type { KeyPath } from "./errors.ts";
 import { buildServerEdge } from "./server_edge.ts";
 import type { IssueProblem } from "./issues.ts";
@@ -113,6 +114,7 @@ export function buildConfig(
     adminKey: adminUnset ? undefined : file.admin_key,
     keys: buildKeys(file.keys ?? [], unset, warnings),
     allowNoAuth: false,
+    state: buildStateConfig(file.state),
     providers,
     models,
     cooldown: {
@@ -216,6 +218,7 @@ function buildAlias(
     selector: alias.selector ?? DEFAULTS.selector,
     targets,
     ...(alias.max_attempts === undefined ? {} : { maxAttempts: alias.max_attempts }),
+    ...(alias.limits === undefined ? {} : { limits: buildRateLimits(alias.limits) }),
   };
 }
 
@@ -226,7 +229,15 @@ function buildKeys(
 ): ClientKey[] {
   return keys.flatMap((key, index) => {
     const missing = unsetAt(unset, ["keys", index, "secret"]);
-    if (!missing) return [{ name: key.name, secret: key.secret }];
+    if (!missing) {
+      const limits = buildRateLimits(key.limits);
+      return [{
+        name: key.name,
+        secret: key.secret,
+        ...(key.models === undefined ? {} : { models: key.models }),
+        ...(limits === undefined ? {} : { limits }),
+      }];
+    }
     warnings.push(
       `client key ${key.name} is skipped: its secret needs ${missing.join(", ")}, which is not set`,
     );

@@ -9,6 +9,7 @@ import type { ModelKind, SelectorName } from "./types.ts";
 import { telemetrySchema } from "./telemetry_schema.ts";
 import { cloudProviderFields } from "./clouds.ts";
 import { limitsSchema } from "./limits.ts";
+import { keySchema, rateLimitsSchema, stateSchema } from "./teams_schema.ts";
 
 export const SELECTOR_NAMES: readonly SelectorName[] = [
   "random",
@@ -80,11 +81,7 @@ const aliasSchema = z.strictObject({
   selector: z.enum(SELECTOR_NAMES).optional(),
   targets: z.array(targetSchema).min(1),
   max_attempts: positiveInt.optional(),
-});
-
-const keySchema = z.strictObject({
-  name: z.string().min(1),
-  secret: z.string().min(1),
+  limits: rateLimitsSchema.optional(),
 });
 
 const serverSchema = z.strictObject({
@@ -102,6 +99,7 @@ export const fileSchema = z.strictObject({
   server: serverSchema.optional(),
   admin_key: z.string().min(1).optional(),
   keys: z.array(keySchema).optional(),
+  state: stateSchema.optional(),
   providers: z.record(z.string(), providerSchema).optional(),
   models: z.record(z.string(), aliasSchema).optional(),
   timeouts: timeoutsSchema.optional(),

@@ -68,11 +68,16 @@ export interface AliasConfig {
   targets: AliasTarget[];
   /** How many targets one request may try; all of them when absent. */
   maxAttempts?: number;
+  /** Counted over every key together (docs/teams.md). */
+  limits?: RateLimits;
 }
 
 export interface ClientKey {
   name: string;
   secret: string;
+  /** Aliases this key may use (`*` globs); all when absent. */
+  models?: string[];
+  limits?: RateLimits;
 }
 
 /** OpenTelemetry trace export (`src/telemetry/settings.ts` applies defaults and `OTEL_*`). */
@@ -111,6 +116,8 @@ export interface Config {
   keys: ClientKey[];
   /** `--allow-no-auth`: every client is let in. */
   allowNoAuth: boolean;
+  /** Where shared state lives: this machine's files, or Redis shared by several instances. */
+  state: StateConfig;
   providers: Record<string, ProviderConfig>;
   models: Record<string, AliasConfig>;
   cooldown: CooldownConfig;
@@ -126,3 +133,23 @@ export interface Config {
   /** Things worth telling the user that do not stop the server (disabled providers...). */
   warnings: string[];
 }
+
+export type BudgetPeriod = "day" | "week" | "month" | "total";
+
+export interface Budget {
+  usd: number;
+  period: BudgetPeriod;
+}
+
+/** A key's or an alias's limits (docs/teams.md); each absent one is not limited. */
+export interface RateLimits {
+  requestsPerMinute?: number;
+  tokensPerMinute?: number;
+  maxConcurrent?: number;
+  budget?: Budget;
+}
+
+/** Where shared state lives: this machine's files, or Redis shared by several instances. */
+export type StateConfig =
+  | { store: "file" }
+  | { store: "redis"; url: string; prefix: string; timeoutMs: number };

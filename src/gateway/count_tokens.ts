@@ -37,7 +37,7 @@ export async function countTokens(input: CountInput, gw: Gateway): Promise<Respo
   const counting = codec.countTokens;
   if (counting === undefined) throw new Error(`plexus: '${api}' has no token counting`);
   if (
-    !gw.config.allowNoAuth && gw.keys.identify(
+    !gw.config.allowNoAuth && await gw.keys.identify(
         presentedSecret(request.headers, api === "gemini" ? url : undefined),
       ) === undefined
   ) {

@@ -11,6 +11,7 @@ import { type ApiName, CODECS, inboundCodec } from "../codecs/registry.ts";
 import { GatewayError, type UnifiedRequest } from "../codecs/unified.ts";
 import type { ProviderConfig } from "../config/types.ts";
 import { presentedSecret } from "../auth/client_keys.ts";
+import { passGate } from "../limits/gate.ts";
 import { type Candidate, resolveModel } from "../routing/resolve.ts";
 import {
   ClientAbortedError,
@@ -121,9 +122,10 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
   const { record, complete, fail, headers } = books;
 
   if (!gw.config.allowNoAuth) {
-    const key = gw.keys.identify(
+    const found = gw.keys.identify(
       presentedSecret(input.request.headers, input.apiIn === "gemini" ? input.url : undefined),
     );
+    const key = found instanceof Promise ? await found : found;
     if (key === undefined) {
       return fail(
         new GatewayError(
@@ -162,6 +164,22 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
     record.alias = resolution.alias;
     candidates = resolution.candidates;
     requireGenerationModel(gw.config, unified.model, candidates);
+    const gate = passGate(gw.keys, gw.limiter, {
+      keyName: record.key,
+      model: unified.model,
+      alias: resolution.alias === undefined ? undefined : gw.config.models[resolution.alias],
+      candidates,
+      maxTokens: unified.maxTokens,
+      bodyBytes: () => bodyBytes(input.request, raw),
+      requestId: input.requestId,
+    });
+    const passed = gate instanceof Promise ? await gate : gate;
+    if (passed.headers !== undefined) Object.assign(headers, passed.headers);
+    if (!passed.ok) {
+      record.refused = passed.reason;
+      return fail(passed.error);
+    }
+    record.limitTicket = passed.ticket;
   } catch (error) {
     if (input.signal.aborted || error instanceof ClientAbortedError) {
       return clientGone(complete, headers);
@@ -364,6 +382,12 @@ function afterResponseSent(gw: Gateway, work: () => void): void {
 function clientGone(complete: Complete, headers: Record<string, string>): Response {
   complete(CLIENT_CLOSED, { kind: "client_aborted", message: "client disconnected" });
   return new Response(null, { status: CLIENT_CLOSED, headers });
+}
+
+/** The request body's size: its declared length, or the parsed body's when it had none. */
+function bodyBytes(request: Request, raw: Record<string, unknown>): number {
+  const length = Number(request.headers.get("content-length"));
+  return Number.isFinite(length) && length > 0 ? length : JSON.stringify(raw).length;
 }
 
 /** About four bytes of JSON per prompt token: enough to rank targets by cost. */

@@ -12,6 +12,7 @@ import { estimateEmbeddingTokens } from "../codecs/embeddings.ts";
 import { EMBEDDING_CODECS } from "../codecs/embeddings_registry.ts";
 import { CODECS } from "../codecs/registry.ts";
 import { emptyUsage, GatewayError } from "../codecs/unified.ts";
+import { passGate } from "../limits/gate.ts";
 import { presentedSecret } from "../auth/client_keys.ts";
 import { type Candidate, resolveModel } from "../routing/resolve.ts";
 import { embeddingsCodecFor } from "../upstream/clouds/provider_call.ts";
@@ -52,7 +53,7 @@ export async function handleEmbeddings(input: EmbeddingsInput, gw: Gateway): Pro
     clientIp: input.clientIp,
     userAgent: input.request.headers.get("user-agent") ?? undefined,
   };
-  const headers = { "x-request-id": input.requestId };
+  const headers: Record<string, string> = { "x-request-id": input.requestId };
   const complete = (status: number, error?: RequestRecord["error"]) => {
     record.status = status;
     if (error !== undefined) record.error = error;
@@ -69,7 +70,8 @@ export async function handleEmbeddings(input: EmbeddingsInput, gw: Gateway): Pro
   try {
     if (!gw.config.allowNoAuth) {
       const geminiUrl = input.codec.api === "gemini" ? input.url : undefined;
-      const key = gw.keys.identify(presentedSecret(input.request.headers, geminiUrl));
+      const found = gw.keys.identify(presentedSecret(input.request.headers, geminiUrl));
+      const key = found instanceof Promise ? await found : found;
       if (key === undefined) {
         throw new GatewayError("authentication", "Invalid or missing API key.", {
           code: "invalid_api_key",
@@ -88,6 +90,22 @@ export async function handleEmbeddings(input: EmbeddingsInput, gw: Gateway): Pro
     record.alias = resolution.alias;
     candidates = resolution.candidates;
     requireEmbeddingModel(gw.config, request.model, candidates);
+    const gate = passGate(gw.keys, gw.limiter, {
+      keyName: record.key,
+      model: request.model,
+      alias: resolution.alias === undefined ? undefined : gw.config.models[resolution.alias],
+      candidates,
+      maxTokens: 0,
+      bodyBytes: () => Number(input.request.headers.get("content-length")) || 0,
+      requestId: input.requestId,
+    });
+    const passed = gate instanceof Promise ? await gate : gate;
+    if (passed.headers !== undefined) Object.assign(headers, passed.headers);
+    if (!passed.ok) {
+      record.refused = passed.reason;
+      throw passed.error;
+    }
+    record.limitTicket = passed.ticket;
   } catch (error) {
     if (input.signal.aborted) return clientGone(complete, headers);
     return fail(asGatewayError(error));

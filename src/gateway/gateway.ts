@@ -1,6 +1,7 @@
 /** What every request handler needs from the running server, built once by `http/server.ts`. */
-import type { KeyRing } from "../auth/client_keys.ts";
 import type { Config } from "../config/types.ts";
+import type { ClientKeys } from "../keys/registry.ts";
+import type { Limiter } from "../limits/limiter.ts";
 import type { TargetHealth } from "../routing/health.ts";
 import type { Random, SelectionStats } from "../routing/selectors.ts";
 import type { SendUpstream } from "../upstream/types.ts";
@@ -10,7 +11,9 @@ import type { Turns } from "../wire/event_loop_turns.ts";
 /** Everything a request needs from the running server. */
 export interface Gateway {
   config: Config;
-  keys: KeyRing;
+  keys: ClientKeys;
+  /** Enforces key and alias limits (docs/teams.md); nothing is limited when absent. */
+  limiter?: Limiter;
   health: TargetHealth;
   usage: UsageSink;
   stats?: SelectionStats;

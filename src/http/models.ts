@@ -27,12 +27,22 @@ function listedModels(config: Config): ListedModel[] {
   return models;
 }
 
-export function listModels(config: Config, format: ModelListFormat): unknown {
-  return format.list(listedModels(config));
+/** Every model in the caller's list format; a key with a scope sees only the models it may use. */
+export function listModels(
+  config: Config,
+  format: ModelListFormat,
+  allows: (model: string) => boolean = () => true,
+): unknown {
+  return format.list(listedModels(config).filter((m) => allows(m.id)));
 }
 
-/** One model (OpenAI "Retrieve model", Anthropic "Get a Model"); undefined if unknown. */
-export function retrieveModel(config: Config, id: string, format: ModelListFormat): unknown {
-  const model = listedModels(config).find((m) => m.id === id);
+/** One model (OpenAI "Retrieve model", Anthropic "Get a Model"); undefined if unknown or hidden. */
+export function retrieveModel(
+  config: Config,
+  id: string,
+  format: ModelListFormat,
+  allows: (model: string) => boolean = () => true,
+): unknown {
+  const model = listedModels(config).find((m) => m.id === id && allows(m.id));
   return model === undefined ? undefined : format.one(model);
 }

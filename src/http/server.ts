@@ -23,12 +23,16 @@ import { ALWAYS_HEALTHY, type TargetHealth } from "../routing/health.ts";
 import type { SelectionStats } from "../routing/selectors.ts";
 import { CooldownTracker } from "../state/cooldowns.ts";
 import { startTelemetry, type Telemetry } from "../telemetry/telemetry.ts";
+import { NO_STORE } from "../state/store.ts";
 import { healthDetail } from "../state/health_detail.ts";
 import { openPersistedCooldowns, type PersistedCooldowns } from "../state/persisted_cooldowns.ts";
+import { costOf, pricingOf } from "../usage/cost.ts";
 import { Observability } from "../usage/observability.ts";
 import type { UsageSink } from "../usage/record.ts";
 import { fanOut } from "../usage/usage_log.ts";
-import { KeyRing, presentedSecret } from "../auth/client_keys.ts";
+import { presentedSecret } from "../auth/client_keys.ts";
+import { defaultInstanceId, openTeamState, type StateStatus } from "./team_state.ts";
+import { KeysAdmin } from "../admin/keys.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { type Handler, Router } from "./router.ts";
 import { hostAllowedWithoutAuth } from "./host_check.ts";
@@ -47,6 +51,8 @@ export interface ServerOptions {
   health?: TargetHealth;
   /** Default: the usage log in `{data_dir}/logs/usage/`. Metrics and statistics see it too. */
   usage?: UsageSink;
+  /** Names this instance in shared state and usage log files; `host-pid` by default. */
+  instanceId?: string;
   /** Default: rolling statistics per target, fed by finished requests. */
   stats?: SelectionStats;
   /** The config file to re-read on SIGHUP, `/v0/config/reload` and `PUT /v0/config`. */
@@ -79,8 +85,12 @@ export async function startServer(
   config: Config,
   options: ServerOptions = {},
 ): Promise<RunningServer> {
+  // With Redis, cooldowns live there: instances sharing a data_dir must not share a file.
   const cooldowns: PersistedCooldowns | undefined = options.health === undefined
-    ? await openPersistedCooldowns(config)
+    ? await openPersistedCooldowns(
+      config,
+      config.state.store === "redis" ? { store: NO_STORE } : {},
+    )
     : undefined;
   const stopping = new AbortController();
   const transport = createUpstreamTransport(`plexus/${VERSION}`);
@@ -88,8 +98,22 @@ export async function startServer(
   // reload updates; each request keeps the config it started with (its gateway snapshot).
   const shared: Config = { ...config };
   const spans = startTelemetry(config.telemetry, VERSION, options.env, options.exportFetch);
+  let started = false;
+  const instanceId = options.instanceId ?? defaultInstanceId();
+  const team = await openTeamState({
+    config: shared,
+    costOf: (record) =>
+      costOf(record.usage, pricingOf(shared.providers, record.provider, record.model)).total,
+    cooldowns: cooldowns?.tracker,
+    instanceId,
+    // A key created, changed or revoked (here or on another instance) counts from the next request.
+    onKeys: (registry) => {
+      if (started) gateway.keys = registry;
+    },
+  });
   const observability = new Observability(shared, {
     usage: options.usage,
+    instance: config.state.store === "redis" ? instanceId : undefined,
     health: () => gateway.health,
     sinks: spans === undefined ? [] : [spans.exporter],
     extraMetrics: spans === undefined ? undefined : () => spans.exporter.render(),
@@ -97,10 +121,11 @@ export async function startServer(
   });
   let gateway: Gateway = {
     config,
-    keys: new KeyRing(config.keys),
+    keys: team.keys.registry,
+    limiter: team.limiter,
     health: options.health ?? cooldowns?.tracker ?? ALWAYS_HEALTHY,
     usage: observability.sink,
-    stats: options.stats ?? observability.stats,
+    stats: options.stats ?? team.selectionStats(observability.stats),
     stopSignal: stopping.signal,
     upstream: transport.send,
     turns: new EventLoopTurns(),
@@ -116,16 +141,21 @@ export async function startServer(
     inFlight: () => observability.metrics.inFlight,
     persistCooldowns: cooldowns?.flush,
     reloader: () => reloading?.reloader,
+    keys: new KeysAdmin({ keys: team.keys, usage: team.usage }),
+    stateStore: team.status,
   });
-  gateway.usage = fanOut([observability.sink, admin.usageSink]);
-  let router = registerAdminRoutes(buildRouter(gateway, observability, spans), admin);
+  gateway.usage = fanOut([observability.sink, admin.usageSink, team.sink]);
+  started = true;
+  const routerFor = (gw: Gateway) =>
+    registerAdminRoutes(buildRouter(gw, observability, spans, team.status), admin);
+  let router = routerFor(gateway);
   const reloading = options.reload === undefined ? undefined : startReloading(options.reload, {
     current: () => gateway.config,
     publish: (event, data) => admin.events.publish(event, data),
     apply(next, changes) {
       Object.assign(shared, next);
-      gateway = { ...gateway, config: next, keys: new KeyRing(next.keys) };
-      router = registerAdminRoutes(buildRouter(gateway, observability, spans), admin);
+      gateway = { ...gateway, config: next, keys: team.keys.rebuild(next) };
+      router = routerFor(gateway);
       forgetProviders(gateway.health, staleProviders(changes));
     },
   });
@@ -169,7 +199,7 @@ export async function startServer(
     admin.close();
     reloading?.close();
     return stopped ??= drain(server, stopping, shared.server.shutdownGraceMs).then(() =>
-      cooldowns?.flush()
+      Promise.all([cooldowns?.flush(), team.close()])
     ).then(() => {
       transport.close();
       gateway.turns?.close();
@@ -317,10 +347,11 @@ function addCodecRoutes(router: Router<RequestContext>, api: ApiName, served: Se
     );
   }
   for (const path of codec.models.listPaths) {
-    router.on("GET", path, (request, url) => {
-      const denied = clientDenied(gateway, request, url, codec);
+    router.on("GET", path, async (request, url) => {
+      const denied = await clientDenied(gateway, request, url, codec);
       if (denied !== undefined) return denied;
-      return jsonResponse(listModels(gateway.config, codec.models));
+      const scope = await scopeOf(gateway, request, url, codec);
+      return jsonResponse(listModels(gateway.config, codec.models, scope));
     });
   }
 }
@@ -336,6 +367,7 @@ function buildRouter(
   gateway: Gateway,
   observability: Observability,
   telemetry: Telemetry | undefined,
+  stateStore: () => StateStatus,
 ): Router<RequestContext> {
   const embeddings =
     (codec: EmbeddingsCodec, inbound: (params: Record<string, string>) => EmbeddingInbound) =>
@@ -383,23 +415,27 @@ function buildRouter(
         ...basic,
         config_hash: gateway.config.sourceHash ?? null,
         ...healthDetail(gateway.config, state, Date.now()),
+        state: stateStore(),
       });
     })
-    .on("GET", "/v1/models", (request, url) => {
+    .on("GET", "/v1/models", async (request, url) => {
       const dialect = dialectOf(request, url);
-      const denied = clientDenied(gateway, request, url, dialect);
+      const denied = await clientDenied(gateway, request, url, dialect);
       if (denied !== undefined) return denied;
-      return jsonResponse(listModels(gateway.config, dialect.models));
+      return jsonResponse(
+        listModels(gateway.config, dialect.models, await scopeOf(gateway, request, url, dialect)),
+      );
     });
   for (const api of INBOUND_API_NAMES) {
     addCodecRoutes(router, api, { gateway, observability, telemetry });
   }
   // After the codecs' patterns: Gemini's also start with /v1/models/.
-  return router.onPattern("GET", /^\/v1\/models\/(.+)$/, ["id"], (request, url, params) => {
+  return router.onPattern("GET", /^\/v1\/models\/(.+)$/, ["id"], async (request, url, params) => {
     const dialect = dialectOf(request, url);
-    const denied = clientDenied(gateway, request, url, dialect);
+    const denied = await clientDenied(gateway, request, url, dialect);
     if (denied !== undefined) return denied;
-    const model = retrieveModel(gateway.config, params.id, dialect.models);
+    const scope = await scopeOf(gateway, request, url, dialect);
+    const model = retrieveModel(gateway.config, params.id, dialect.models, scope);
     if (model !== undefined) return jsonResponse(model);
     return errorResponse(
       dialect,
@@ -412,16 +448,29 @@ function buildRouter(
 }
 
 /** A client key is needed for every /v1 endpoint; undefined when the caller has one. */
-function clientDenied(
+async function clientDenied(
   gateway: Gateway,
   request: Request,
   url: URL,
   dialect: InboundCodec,
-): Response | undefined {
+): Promise<Response | undefined> {
   if (gateway.config.allowNoAuth) return undefined;
   const secret = presentedSecret(request.headers, dialect.api === "gemini" ? url : undefined);
-  if (gateway.keys.identify(secret) !== undefined) return undefined;
+  if (await gateway.keys.identify(secret) !== undefined) return undefined;
   return errorResponse(dialect, new GatewayError("authentication", "Invalid or missing API key."));
+}
+
+/** The models the caller's key may use (all without a scope, or without authentication). */
+async function scopeOf(
+  gateway: Gateway,
+  request: Request,
+  url: URL,
+  dialect: InboundCodec,
+): Promise<((model: string) => boolean) | undefined> {
+  if (gateway.keys.get === undefined) return undefined;
+  const secret = presentedSecret(request.headers, dialect.api === "gemini" ? url : undefined);
+  const name = await gateway.keys.identify(secret);
+  return name === undefined ? undefined : gateway.keys.get(name)?.scope;
 }
 
 /** Admin-only views need `Authorization: Bearer <admin_key>` or `x-api-key: <admin_key>`. */

@@ -11,6 +11,8 @@ import { dayFilePath } from "./day_file.ts";
 export interface JsonlWriterOptions {
   /** Folder of the day files. */
   dir: string;
+  /** Part of every file name when several instances share the folder. */
+  instance?: string;
   flushIntervalMs?: number;
   files?: AppendFiles;
   /** Where the one message per disk outage goes. */
@@ -39,6 +41,7 @@ const encoder = new TextEncoder();
 
 export class DailyJsonlWriter {
   readonly #dir: string;
+  readonly #instance: string | undefined;
   readonly #interval: number;
   readonly #files: AppendFiles;
   readonly #onError: (message: string) => void;
@@ -59,6 +62,7 @@ export class DailyJsonlWriter {
 
   constructor(options: JsonlWriterOptions) {
     this.#dir = options.dir;
+    this.#instance = options.instance;
     this.#interval = options.flushIntervalMs ?? 1000;
     this.#files = options.files ?? DENO_APPEND_FILES;
     this.#onError = options.onError ?? ((message) => console.error(`plexus: ${message}`));
@@ -72,7 +76,7 @@ export class DailyJsonlWriter {
   push(epochMs: number, line: unknown): void {
     if (this.#closed) return;
     const text = JSON.stringify(line) + "\n";
-    this.#queue.push({ path: dayFilePath(this.#dir, epochMs), text });
+    this.#queue.push({ path: dayFilePath(this.#dir, epochMs, this.#instance), text });
     this.#queuedChars += text.length;
     if (this.#queue.length > this.#maxQueued) {
       this.#dropped += this.#queue.length - this.#maxQueued;

@@ -62,6 +62,8 @@ export interface UsageLine {
   user_agent: string | null;
   /** Hosted tools (`web_search`, ...) the target could not run, left out of the request. */
   dropped_tools: string[] | null;
+  /** Refused by Plexus itself: `scope`, `requests`, `tokens`, `concurrency` or `budget`. */
+  refused: string | null;
 }
 
 /** Ms spent in upstream calls, all attempts together. */
@@ -137,5 +139,6 @@ export function usageLine(record: RequestRecord, config: Pick<Config, "providers
     client_ip: record.clientIp ?? null,
     user_agent: record.userAgent ?? null,
     dropped_tools: record.droppedTools ?? null,
+    refused: record.refused ?? null,
   };
 }

@@ -10,26 +10,30 @@ export interface ReadLine {
   fields: Record<string, unknown>;
 }
 
-/** Day files of `dir` whose UTC day lies within `[fromDay, toDay]`, oldest first. */
+/**
+ * Day files of `dir` whose UTC day lies within `[fromDay, toDay]`, oldest day first; a day's
+ * files of several instances (`DAY.<instance>.jsonl`) one after the other.
+ */
 export async function dayFilesBetween(
   dir: string,
   fromDay: string | undefined,
   toDay: string | undefined,
 ): Promise<string[]> {
-  const days: string[] = [];
+  const files: Array<{ day: string; name: string }> = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
       const day = entry.isFile ? dayOfFileName(entry.name) : undefined;
       if (day === undefined) continue;
       if (fromDay !== undefined && day < fromDay) continue;
       if (toDay !== undefined && day > toDay) continue;
-      days.push(day);
+      files.push({ day, name: entry.name });
     }
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return [];
     throw error;
   }
-  return days.sort().map((day) => `${dir}/${day}.jsonl`);
+  files.sort((a, b) => a.day < b.day ? -1 : a.day > b.day ? 1 : a.name < b.name ? -1 : 1);
+  return files.map((file) => `${dir}/${file.name}`);
 }
 
 /** Splits a stream of text into lines, keeping only one partial line in memory. */

@@ -87,6 +87,10 @@ export class GatewayMetrics implements UsageSink {
     "plexus_key_refusals_total",
     "Requests answered 4xx before any provider was called, by client key and error kind.",
   );
+  readonly refusals = new Counter(
+    "plexus_refusals_total",
+    "Requests Plexus refused itself, by client key and reason (scope or the limit hit).",
+  );
 
   constructor(config: Pick<Config, "providers">, readonly live: LiveState = {}) {
     this.#config = config;
@@ -112,6 +116,9 @@ export class GatewayMetrics implements UsageSink {
     this.duration.observe(target, record.durationMs / 1000);
     if (record.ttftMs !== undefined) this.ttft.observe(target, record.ttftMs / 1000);
     this.overhead.observe({}, Math.max(0, record.durationMs - upstreamTotalMs(record)) / 1000);
+    if (record.refused !== undefined) {
+      this.refusals.inc({ key: record.key ?? "", reason: record.refused });
+    }
     for (const attempt of record.attempts) {
       if (attempt.status >= 200 && attempt.status < 300) continue;
       if (attempt.status === 499) continue;
@@ -161,6 +168,7 @@ export class GatewayMetrics implements UsageSink {
       this.ttft.render(),
       this.overhead.render(),
       this.upstreamErrors.render(),
+      this.refusals.render(),
       inFlight.render(),
       this.keyRequests.render(),
       this.keyTokens.render(),

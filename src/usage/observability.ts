@@ -15,6 +15,8 @@ import { renderProcessMetrics } from "./process_metrics.ts";
 export interface ObservabilityOptions {
   /** Replaces the usage log file (tests collect records instead). */
   usage?: UsageSink;
+  /** In usage log file names when instances share a data_dir (the Redis store). */
+  instance?: string;
   /** Read at scrape time for the cooling gauge. */
   health?: () => TargetHealth;
   /** More places finished records go (trace export). */
@@ -49,7 +51,9 @@ export class Observability {
       extra: () =>
         renderProcessMetrics(options.version ?? "unknown") + (options.extraMetrics?.() ?? ""),
     });
-    const usageLog = options.usage === undefined ? new UsageLog(config) : undefined;
+    const usageLog = options.usage === undefined
+      ? new UsageLog(config, { instance: options.instance })
+      : undefined;
     this.#usageLog = usageLog;
     this.#bodies = config.logging.bodies ? new BodiesLog(config) : undefined;
     this.sink = fanOut([

@@ -1,6 +1,7 @@
 /** What Plexus remembers about one request once it is over: the input of logs and metrics. */
 import type { ApiName } from "../codecs/registry.ts";
 import type { ErrorKind, StopReason, Usage } from "../codecs/unified.ts";
+import type { LimitTicket } from "../limits/admission.ts";
 
 export interface AttemptRecord {
   provider: string;
@@ -44,6 +45,10 @@ export interface RequestRecord {
   upstreamMs?: number;
   clientIp?: string;
   userAgent?: string;
+  /** Why Plexus refused the request itself: `scope`, or the limit it hit (docs/teams.md). */
+  refused?: string;
+  /** Limits the request holds until its usage is known (src/limits/). */
+  limitTicket?: LimitTicket;
   /** Why the answer ended (the final target's stop reason), when it did. */
   finishReason?: StopReason;
   /** The request's trace, when telemetry is on (`src/telemetry/`). */

@@ -98,6 +98,11 @@ export class RollingStats implements SelectionStats, UsageSink {
     return this.#targets.get(targetKey(provider, model))?.stats.latency.value;
   }
 
+  /** Attempts counted for a target (the weight of its averages). */
+  samples(provider: string, model: string): number {
+    return this.#targets.get(targetKey(provider, model))?.stats.samples ?? 0;
+  }
+
   /**
    * Input and output prices applied to the request's estimated input (or this target's usual
    * input) and this target's usual output; undefined when either price is missing.

@@ -93,6 +93,7 @@ export function testConfig(
     logging: { bodies: false },
     metrics: { public: false },
     limits: { ...DEFAULT_LIMITS },
+    state: { store: "file" },
     warnings: [],
     ...overrides,
   };
