@@ -93,22 +93,30 @@ function providerView(provider: ProviderConfig): Json {
 function cloudView(cloud: CloudConfig | undefined): Record<string, Json> {
   if (cloud === undefined) return {};
   if (cloud.kind === "azure") {
+    const app = cloud.clientCredentials;
     return {
       azure: {
         api_version: orNull(cloud.apiVersion),
         bearer_token: secretView(cloud.bearerToken),
+        tenant_id: orNull(app?.tenantId),
+        client_id: orNull(app?.clientId),
+        client_secret: secretView(app?.clientSecret),
+        authority_host: orNull(app?.authorityHost),
       },
     };
   }
-  const key = cloud.auth.kind === "service_account" ? cloud.auth.key : undefined;
+  const auth = cloud.auth;
+  const credentials: Json = auth.kind === "service_account"
+    ? { type: "service_account", client_email: auth.key.clientEmail, token_uri: auth.key.tokenUri }
+    : auth.kind === "authorized_user"
+    ? { type: "authorized_user", client_id: auth.user.clientId, token_uri: auth.user.tokenUri }
+    : null;
   return {
     vertex: {
       project: cloud.project,
       location: cloud.location,
-      credentials: key === undefined
-        ? null
-        : { client_email: key.clientEmail, token_uri: key.tokenUri },
-      access_token: cloud.auth.kind === "access_token" ? REDACTED : null,
+      credentials,
+      access_token: auth.kind === "access_token" ? REDACTED : null,
     },
   };
 }

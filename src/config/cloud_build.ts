@@ -7,7 +7,7 @@ import { dirname, resolve } from "node:path";
 import type { KeyPath } from "./errors.ts";
 import type { IssueProblem } from "./issues.ts";
 import type { ConfigFile, ProviderFile } from "./schema.ts";
-import { readServiceAccountKey } from "./service_account.ts";
+import { readGoogleCredentials } from "./service_account.ts";
 import type { CloudConfig, VertexAuth } from "./clouds.ts";
 
 /** Variables a value needed that are unset, or undefined when it is complete. */
@@ -16,7 +16,7 @@ export type UnsetLookup = (path: KeyPath) => string[] | undefined;
 /** Cloud secrets whose unset variable disables the provider, like an unset `api_key`. */
 export function isCloudSecretPath(path: KeyPath): boolean {
   return path.length === 4 && path[0] === "providers" &&
-    ((path[2] === "azure" && path[3] === "bearer_token") ||
+    ((path[2] === "azure" && (path[3] === "bearer_token" || path[3] === "client_secret")) ||
       (path[2] === "vertex" && (path[3] === "credentials" || path[3] === "access_token")));
 }
 
@@ -61,18 +61,7 @@ function providerProblems(
         `Azure OpenAI serves api: chat or api: responses, found api: ${provider.api}`,
       ));
     }
-    if (provider.api_key !== undefined && azure.bearer_token !== undefined) {
-      problems.push(problem(
-        at("azure", "bearer_token"),
-        "give api_key (sent as api-key) or azure.bearer_token, not both",
-      ));
-    }
-    if (provider.api_key === undefined && azure.bearer_token === undefined) {
-      problems.push(problem(
-        at("azure"),
-        "expected api_key (sent as the api-key header) or azure.bearer_token, found neither",
-      ));
-    }
+    problems.push(...azureAuthProblems(provider, at));
     return problems;
   }
   const problems: IssueProblem[] = [];
@@ -95,7 +84,7 @@ function providerProblems(
       "expected exactly one of credentials (a service-account key) and access_token",
     ));
   } else if (credentials !== undefined && isUnset(at("vertex", "credentials")) === undefined) {
-    const read = readServiceAccountKey(credentials, configDir);
+    const read = readGoogleCredentials(credentials, configDir);
     if (!read.ok) problems.push(problem(at("vertex", "credentials"), read.message));
   }
   return problems;
@@ -107,6 +96,42 @@ function providerProblems(
  */
 function azureEndpointBase(endpoint: string): string {
   return endpoint.replace(/\/+$/, "").replace(/\/openai(\/v1)?$/, "");
+}
+
+const ENTRA_FIELDS = ["tenant_id", "client_id", "client_secret"] as const;
+
+/** Exactly one way to authenticate: a key, a static Entra token, or an Entra application. */
+function azureAuthProblems(
+  provider: ProviderFile,
+  at: (...rest: string[]) => KeyPath,
+): IssueProblem[] {
+  const azure = provider.azure!;
+  const entraGiven = ENTRA_FIELDS.filter((field) => azure[field] !== undefined);
+  const ways = [
+    provider.api_key !== undefined ? "api_key" : undefined,
+    azure.bearer_token !== undefined ? "azure.bearer_token" : undefined,
+    entraGiven.length > 0 ? "azure.tenant_id/client_id/client_secret" : undefined,
+  ].filter((way) => way !== undefined);
+  const problem = (path: KeyPath, message: string): IssueProblem => ({
+    path,
+    at: "value",
+    message,
+  });
+  if (ways.length === 0) {
+    return [problem(
+      at("azure"),
+      "expected api_key (sent as the api-key header), azure.bearer_token or an Entra application " +
+        "(azure.tenant_id, client_id, client_secret), found none",
+    )];
+  }
+  if (ways.length > 1) {
+    return [problem(at("azure"), `give one way to authenticate, found ${ways.join(" and ")}`)];
+  }
+  if (entraGiven.length > 0 && entraGiven.length < ENTRA_FIELDS.length) {
+    const missing = ENTRA_FIELDS.filter((field) => azure[field] === undefined);
+    return [problem(at("azure"), `an Entra application also needs ${missing.join(", ")}`)];
+  }
+  return [];
 }
 
 export interface BuiltCloud {
@@ -130,16 +155,28 @@ export function buildCloud(
   const configured = provider.base_url?.replace(/\/+$/, "");
   const at = (...rest: string[]): KeyPath => ["providers", name, ...rest];
   if (provider.azure !== undefined) {
-    const { endpoint, api_version: apiVersion, bearer_token: bearerToken } = provider.azure;
-    const unset = bearerToken === undefined ? undefined : isUnset(at("azure", "bearer_token"));
+    const azure = provider.azure;
+    const secretKey = azure.bearer_token !== undefined ? "bearer_token" : "client_secret";
+    const unset = isUnset(at("azure", secretKey));
+    const { tenant_id: tenantId, client_id: clientId, client_secret: clientSecret } = azure;
+    const clientCredentials = tenantId && clientId && clientSecret && !unset
+      ? {
+        tenantId,
+        clientId,
+        clientSecret,
+        authorityHost: (azure.authority_host ?? "https://login.microsoftonline.com")
+          .replace(/\/+$/, ""),
+      }
+      : undefined;
     return {
       cloud: {
         kind: "azure",
-        ...(apiVersion === undefined ? {} : { apiVersion }),
-        ...(bearerToken === undefined || unset ? {} : { bearerToken }),
+        ...(azure.api_version === undefined ? {} : { apiVersion: azure.api_version }),
+        ...(azure.bearer_token === undefined || unset ? {} : { bearerToken: azure.bearer_token }),
+        ...(clientCredentials === undefined ? {} : { clientCredentials }),
       },
-      baseUrl: configured ?? azureEndpointBase(endpoint),
-      ...(unset ? { unsetSecret: { key: "azure.bearer_token", variables: unset } } : {}),
+      baseUrl: configured ?? azureEndpointBase(azure.endpoint),
+      ...(unset ? { unsetSecret: { key: `azure.${secretKey}`, variables: unset } } : {}),
     };
   }
   if (provider.vertex !== undefined) {
@@ -148,9 +185,9 @@ export function buildCloud(
     const unset = isUnset(at("vertex", key));
     let auth: VertexAuth = { kind: "access_token", token: unset ? "" : token ?? "" };
     if (credentials !== undefined && !unset) {
-      const read = readServiceAccountKey(credentials, dirname(resolve(configPath)));
+      const read = readGoogleCredentials(credentials, dirname(resolve(configPath)));
       // cloudProblems reported an unreadable key before the config was built.
-      if (read.ok) auth = { kind: "service_account", key: read.key };
+      if (read.ok) auth = read.auth;
     }
     const host = location === "global"
       ? "https://aiplatform.googleapis.com"

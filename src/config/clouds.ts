@@ -20,6 +20,12 @@ export const azureSchema = z.strictObject({
   api_version: z.string().min(1).optional(),
   /** A Microsoft Entra ID token, sent as `Authorization: Bearer` instead of `api-key`. */
   bearer_token: z.string().min(1).optional(),
+  /** An Entra ID app (service principal): Plexus fetches and renews its tokens. */
+  tenant_id: z.string().min(1).optional(),
+  client_id: z.string().min(1).optional(),
+  client_secret: z.string().min(1).optional(),
+  /** The Entra authority; other clouds (US Government, China) have their own. */
+  authority_host: httpsOrHttpUrl.optional(),
 });
 
 /** Google Cloud regions and `global`: lower-case letters, digits and dashes. */
@@ -55,15 +61,34 @@ export interface ServiceAccountKey {
   tokenUri: string;
 }
 
+/** Google user credentials (`type: authorized_user`), as `gcloud auth application-default` writes. */
+export interface GoogleUserCredentials {
+  clientId: string;
+  clientSecret: string;
+  refreshToken: string;
+  tokenUri: string;
+}
+
 export type VertexAuth =
   | { kind: "service_account"; key: ServiceAccountKey }
+  | { kind: "authorized_user"; user: GoogleUserCredentials }
   | { kind: "access_token"; token: string };
+
+/** An Entra ID application's client credentials (OAuth client_credentials grant). */
+export interface EntraClientCredentials {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** No trailing slash; `https://login.microsoftonline.com` by default. */
+  authorityHost: string;
+}
 
 export interface AzureCloud {
   kind: "azure";
   /** Deployment-style URLs when set, the v1 URLs when absent. */
   apiVersion?: string;
   bearerToken?: string;
+  clientCredentials?: EntraClientCredentials;
 }
 
 export interface VertexCloud {
@@ -78,10 +103,15 @@ export type CloudConfig = AzureCloud | VertexCloud;
 /** Every credential a cloud section holds, for redaction wherever text leaves Plexus. */
 export function cloudSecrets(cloud: CloudConfig | undefined): string[] {
   if (cloud === undefined) return [];
-  if (cloud.kind === "azure") return cloud.bearerToken === undefined ? [] : [cloud.bearerToken];
-  return cloud.auth.kind === "access_token"
-    ? [cloud.auth.token]
-    : [cloud.auth.key.privateKey, ...privateKeyLines(cloud.auth.key.privateKey)];
+  if (cloud.kind === "azure") {
+    return [cloud.bearerToken, cloud.clientCredentials?.clientSecret].filter((secret) =>
+      secret !== undefined
+    );
+  }
+  const auth = cloud.auth;
+  if (auth.kind === "access_token") return [auth.token];
+  if (auth.kind === "authorized_user") return [auth.user.clientSecret, auth.user.refreshToken];
+  return [auth.key.privateKey, ...privateKeyLines(auth.key.privateKey)];
 }
 
 /** A PEM's base64 body lines, so even a fragment of the key is recognised and removed. */

@@ -92,6 +92,16 @@ Deno.test("cloud sections are checked against the API and their credentials", ()
     vertex: { project: p, location: us-east5, credentials: '{"type":"service_account","private_key":"x"}' }
   f:
     api: chat
+  h:
+    api: chat
+    azure: { endpoint: "https://res.openai.azure.com", tenant_id: t, client_id: c }
+  i:
+    api: chat
+    azure: { endpoint: "https://res.openai.azure.com", bearer_token: tok-123456 }
+    api_key: k-123456
+  j:
+    api: gemini
+    vertex: { project: p, location: us-east5, credentials: '{"type":"authorized_user","client_id":"x"}' }
   g:
     api: chat
     azure: { endpoint: "https://res.openai.azure.com" }
@@ -103,7 +113,19 @@ Deno.test("cloud sections are checked against the API and their credentials", ()
   assert.match(at("providers.d.vertex.credentials")[0], /missing\.json is not found/);
   assert.match(at("providers.e.vertex.credentials")[0], /no client_email/);
   assert.match(at("providers.f")[0], /expected base_url/);
-  assert.match(at("providers.g.azure")[0], /api_key .* or azure\.bearer_token/);
+  assert.match(at("providers.h.azure")[0], /an Entra application also needs client_secret/);
+  assert.match(
+    at("providers.i.azure")[0],
+    /one way to authenticate, found api_key and azure\.bearer_token/,
+  );
+  assert.match(
+    at("providers.j.vertex.credentials")[0],
+    /\(authorized_user\) has no client_secret, refresh_token/,
+  );
+  assert.match(
+    at("providers.g.azure")[0],
+    /api_key .*, azure\.bearer_token or an Entra application/,
+  );
 });
 
 Deno.test("a credential problem never quotes the key", () => {

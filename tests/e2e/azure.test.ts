@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
-import type { CloudFake } from "../support/cloud_fake_server.ts";
+import { type CloudFake, startCloudFake } from "../support/cloud_fake_server.ts";
 import { TEST_KEY } from "../support/config.ts";
 import { contentFilterError, startFakeAzure } from "../support/fake_azure.ts";
 import { isRecord } from "../support/fixtures.ts";
@@ -255,5 +255,103 @@ Deno.test("a wrong Azure key is the gateway's problem (502), with Azure's reason
     });
   } finally {
     await fake.close();
+  }
+});
+
+/**
+ * A fake Microsoft Entra token endpoint (v2-oauth2-client-creds-grant-flow): POST
+ * /{tenant}/oauth2/v2.0/token with the client_credentials grant for the Cognitive Services scope.
+ */
+function startFakeEntra(tenant: string, clientId: string, clientSecret: string) {
+  const issued = new Set<string>();
+  const fake = startCloudFake((request) => {
+    const form = new URLSearchParams(request.rawBody);
+    const error = (status: number, code: string, description: string) => ({
+      status,
+      body: { error: code, error_description: description },
+    });
+    if (request.path !== `/${tenant}/oauth2/v2.0/token`) {
+      return error(400, "invalid_tenant", "AADSTS90002: Tenant not found.");
+    }
+    if (form.get("grant_type") !== "client_credentials") {
+      return error(400, "unsupported_grant_type", "AADSTS70003");
+    }
+    if (form.get("client_id") !== clientId || form.get("client_secret") !== clientSecret) {
+      return error(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
+    }
+    if (form.get("scope") !== "https://cognitiveservices.azure.com/.default") {
+      return error(400, "invalid_scope", "AADSTS70011: The provided value for scope is not valid.");
+    }
+    const token = `entra-${crypto.randomUUID()}`;
+    issued.add(token);
+    return { status: 200, body: { token_type: "Bearer", expires_in: 3599, access_token: token } };
+  });
+  return { fake, isValid: (token: string) => issued.has(token) };
+}
+
+Deno.test("an Entra application's client credentials are exchanged once and sent as a bearer token", async () => {
+  const entra = startFakeEntra("contoso-tenant", "app-123", "app-secret-0123456789");
+  const azure = startFakeAzure({ isValidBearer: entra.isValid, deployments: ["gpt-4o-prod"] });
+  try {
+    const config = cloudConfig(
+      `  az-app:
+    api: responses
+    azure:
+      endpoint: ${azure.url}
+      tenant_id: contoso-tenant
+      client_id: app-123
+      client_secret: "\${AZURE_CLIENT_SECRET}"
+      authority_host: ${entra.fake.url}
+    models: { gpt-4o-prod: {} }
+`,
+      { AZURE_CLIENT_SECRET: "app-secret-0123456789" },
+    );
+    await withCloudGateway(config, async (gateway) => {
+      for (const stream of [false, true]) {
+        const answer = await ask("chat", gateway.url, {
+          model: "az-app/gpt-4o-prod",
+          prompt: "hi",
+          stream,
+        });
+        assert.equal(answer.text, "Hello from responses fake");
+      }
+      assert.equal(entra.fake.requests.length, 1);
+      assert.match(azure.requests[0].headers["authorization"], /^Bearer entra-/);
+      assert.equal(azure.requests[0].headers["api-key"], undefined);
+    });
+  } finally {
+    await azure.close();
+    await entra.fake.close();
+  }
+});
+
+Deno.test("a refused Entra secret fails the Azure provider with Entra's reason and no secret", async () => {
+  const entra = startFakeEntra("contoso-tenant", "app-123", "the-right-secret");
+  const azure = startFakeAzure({ isValidBearer: entra.isValid, deployments: ["gpt-4o-prod"] });
+  try {
+    const config = cloudConfig(
+      `  az-app:
+    api: chat
+    azure:
+      endpoint: ${azure.url}
+      tenant_id: contoso-tenant
+      client_id: app-123
+      client_secret: wrong-secret-0123456789
+      authority_host: ${entra.fake.url}
+    models: { gpt-4o-prod: {} }
+`,
+    );
+    await withCloudGateway(config, async (gateway) => {
+      const response = await chatRequest(gateway.url, "az-app/gpt-4o-prod");
+      const text = await response.text();
+      assert.equal(response.status, 502);
+      assert.match(text, /Azure OpenAI Entra token for application app-123/);
+      assert.match(text, /invalid_client/);
+      assert.equal(text.includes("wrong-secret-0123456789"), false);
+      assert.equal(azure.requests.length, 0);
+    });
+  } finally {
+    await azure.close();
+    await entra.fake.close();
   }
 });

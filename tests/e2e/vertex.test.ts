@@ -315,3 +315,45 @@ Deno.test("count_tokens for a Claude-on-Vertex target is estimated without a cal
     });
   });
 });
+
+Deno.test("user credentials (authorized_user) are refreshed at the token URI and used as a bearer", async () => {
+  const tokens = startFakeTokenEndpoint();
+  const user = {
+    client_id: "764086051850-abc.apps.googleusercontent.com",
+    client_secret: "d-FL95Q19q7MQmFpd7hHD0Ty",
+    refresh_token: "1//0refresh-token-for-tests",
+  };
+  tokens.user = user;
+  const vertex = startFakeVertex({
+    project: PROJECT,
+    location: LOCATION,
+    isValidToken: tokens.isValid,
+  });
+  try {
+    const adc = JSON.stringify({ ...user, type: "authorized_user", token_uri: tokens.tokenUri });
+    const config = cloudConfig(
+      `  vx:
+    api: messages
+    base_url: ${vertex.url}
+    vertex: { project: ${PROJECT}, location: ${LOCATION}, credentials: "\${ADC_JSON}" }
+    models: { "claude-sonnet-4@20250514": {} }
+`,
+      { ADC_JSON: adc },
+    );
+    await withCloudGateway(config, async (gateway) => {
+      const answer = await ask("messages", gateway.url, {
+        model: "vx/claude-sonnet-4@20250514",
+        prompt: "hi",
+        stream: true,
+      });
+      assert.equal(answer.text, "Hello from messages fake");
+      const form = new URLSearchParams(tokens.requests[0].rawBody);
+      assert.equal(form.get("grant_type"), "refresh_token");
+      assert.equal(form.get("refresh_token"), user.refresh_token);
+      assert.match(vertex.requests[0].headers["authorization"], /^Bearer ya29\.fake-/);
+    });
+  } finally {
+    await vertex.close();
+    await tokens.close();
+  }
+});

@@ -29,6 +29,8 @@ import {
 export interface FakeAzureOptions {
   apiKey?: string;
   bearerToken?: string;
+  /** Entra tokens issued elsewhere (a fake token endpoint) that are currently valid. */
+  isValidBearer?: (token: string) => boolean;
   deployments: string[];
 }
 
@@ -73,7 +75,9 @@ export function startFakeAzure(options: FakeAzureOptions): CloudFake {
     const authorized = (options.apiKey !== undefined &&
       request.headers["api-key"] === options.apiKey) ||
       (options.bearerToken !== undefined &&
-        request.headers["authorization"] === `Bearer ${options.bearerToken}`);
+        request.headers["authorization"] === `Bearer ${options.bearerToken}`) ||
+      (options.isValidBearer?.(request.headers["authorization"]?.replace(/^Bearer /, "") ?? "") ??
+        false);
     if (!authorized) {
       return azureError(
         401,

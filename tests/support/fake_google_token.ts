@@ -65,6 +65,8 @@ export interface FakeTokenEndpoint {
   isValid(token: string): boolean;
   /** Set the key whose signature is accepted (after the key was made with `tokenUri`). */
   trust(account: TestServiceAccount): void;
+  /** User credentials (`authorized_user`) whose refresh token is accepted. */
+  user: { client_id: string; client_secret: string; refresh_token: string } | undefined;
   /** Lifetime of the next tokens, in seconds (Google: 3599). */
   expiresIn: number;
   /** Answer every exchange with this status and OAuth error until cleared. */
@@ -88,12 +90,26 @@ export function startFakeTokenEndpoint(): FakeTokenEndpoint {
       return oauthError(400, "invalid_request", "expected a form body");
     }
     const form = new URLSearchParams(request.rawBody);
-    if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") {
+    if (form.get("grant_type") === "refresh_token") {
+      // developers.google.com/identity/protocols/oauth2/web-server, "Refreshing an access token".
+      const user = endpoint.user;
+      if (
+        user === undefined || form.get("client_id") !== user.client_id ||
+        form.get("client_secret") !== user.client_secret
+      ) {
+        return oauthError(401, "invalid_client", "The OAuth client was not found.");
+      }
+      if (form.get("refresh_token") !== user.refresh_token) {
+        return oauthError(400, "invalid_grant", "Token has been expired or revoked.");
+      }
+      grants.push({ header: {}, claims: { refresh: true } });
+    } else if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") {
       return oauthError(400, "unsupported_grant_type", "Invalid grant_type");
+    } else {
+      const problem = await checkAssertion(form.get("assertion") ?? "", account, endpoint.tokenUri);
+      if (typeof problem === "string") return oauthError(400, "invalid_grant", problem);
+      grants.push(problem);
     }
-    const problem = await checkAssertion(form.get("assertion") ?? "", account, endpoint.tokenUri);
-    if (typeof problem === "string") return oauthError(400, "invalid_grant", problem);
-    grants.push(problem);
     if (endpoint.failWith !== undefined) {
       const { status, error, description } = endpoint.failWith;
       return oauthError(status, error, description);
@@ -115,6 +131,7 @@ export function startFakeTokenEndpoint(): FakeTokenEndpoint {
     grants,
     isValid: (token) => (issued.get(token) ?? 0) > Date.now(),
     trust: (trusted) => (account = trusted),
+    user: undefined,
     expiresIn: 3599,
     failWith: undefined,
     close: () => fake.close(),

@@ -6,7 +6,7 @@
 import type { Codec, SseEvent } from "../../codecs/codec.ts";
 import type { EmbeddingsCodec } from "../../codecs/embeddings.ts";
 import { CODECS } from "../../codecs/registry.ts";
-import { cloudSecrets } from "../../config/clouds.ts";
+import { type CloudConfig, cloudSecrets } from "../../config/clouds.ts";
 import type { ProviderConfig } from "../../config/types.ts";
 import type { AttemptFailure } from "../failure.ts";
 import { redactSecrets } from "../failure.ts";
@@ -20,7 +20,9 @@ import {
   isAzureAnnotationChunk,
 } from "./azure.ts";
 import { vertexEmbeddings } from "./vertex_embeddings.ts";
-import { tokensFor } from "./google_auth.ts";
+import { entraTokensFor } from "./azure_auth.ts";
+import { googleTokensFor } from "./google_auth.ts";
+import type { TokenCache } from "./token_cache.ts";
 import { vertexBody, vertexPredictUrl, vertexUrl } from "./vertex.ts";
 
 export interface ProviderCall {
@@ -52,7 +54,17 @@ type AuthOutcome = { ok: true; headers: Record<string, string> } | {
   failure: AttemptFailure;
 };
 
-/** The provider's auth headers: its API's, Azure's, or a Vertex access token. */
+/** Where a cloud provider's expiring tokens come from; undefined for static credentials. */
+function tokenSource(cloud: CloudConfig): TokenCache | undefined {
+  if (cloud.kind === "azure") {
+    return cloud.clientCredentials === undefined
+      ? undefined
+      : entraTokensFor(cloud.clientCredentials);
+  }
+  return cloud.auth.kind === "access_token" ? undefined : googleTokensFor(cloud.auth);
+}
+
+/** The provider's auth headers: its API's, Azure's key or token, or a fetched access token. */
 async function authHeaders(
   provider: ProviderConfig,
   send: SendUpstream | undefined,
@@ -61,12 +73,15 @@ async function authHeaders(
   if (cloud === undefined) {
     return { ok: true, headers: CODECS[provider.api].upstreamHeaders(provider.apiKey) };
   }
+  const tokens = tokenSource(cloud);
+  if (tokens !== undefined) {
+    const token = await tokens.token(send ?? viaFetch);
+    if (!token.ok) return { ok: false, failure: tokenFailure(token.message) };
+    return { ok: true, headers: { authorization: `Bearer ${token.token}` } };
+  }
   if (cloud.kind === "azure") return { ok: true, headers: azureHeaders(cloud, provider.apiKey) };
-  const token = cloud.auth.kind === "access_token"
-    ? { ok: true as const, token: cloud.auth.token }
-    : await tokensFor(cloud.auth.key).token(send ?? viaFetch);
-  if (!token.ok) return { ok: false, failure: tokenFailure(token.message) };
-  return { ok: true, headers: { authorization: `Bearer ${token.token}` } };
+  const token = cloud.auth.kind === "access_token" ? cloud.auth.token : "";
+  return { ok: true, headers: { authorization: `Bearer ${token}` } };
 }
 
 export async function prepareProviderCall(

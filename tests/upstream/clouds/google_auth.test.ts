@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import type { ServiceAccountKey } from "../../../src/config/clouds.ts";
-import { ServiceAccountTokens } from "../../../src/upstream/clouds/google_auth.ts";
+import { googleTokensFor } from "../../../src/upstream/clouds/google_auth.ts";
 import { viaFetch } from "../../../src/upstream/transport.ts";
 import {
   type FakeTokenEndpoint,
@@ -50,7 +50,7 @@ async function eventually(check: () => boolean): Promise<void> {
 
 Deno.test("a token is fetched once with a verified assertion and reused while it is fresh", async () => {
   await withEndpoint(async (endpoint, key) => {
-    const tokens = new ServiceAccountTokens(key);
+    const tokens = googleTokensFor({ kind: "service_account", key });
     const first = await tokens.token(viaFetch);
     const second = await tokens.token(viaFetch);
     assert.ok(first.ok && second.ok);
@@ -65,7 +65,7 @@ Deno.test("a token is fetched once with a verified assertion and reused while it
 
 Deno.test("concurrent callers without a token share one exchange", async () => {
   await withEndpoint(async (endpoint, key) => {
-    const tokens = new ServiceAccountTokens(key);
+    const tokens = googleTokensFor({ kind: "service_account", key });
     const results = await Promise.all(Array.from({ length: 8 }, () => tokens.token(viaFetch)));
     assert.ok(results.every((result) => result.ok));
     assert.equal(new Set(results.map((result) => result.ok ? result.token : "")).size, 1);
@@ -76,7 +76,7 @@ Deno.test("concurrent callers without a token share one exchange", async () => {
 Deno.test("a token near its end is still handed out while one renewal runs in the background", async () => {
   await withEndpoint(async (endpoint, key) => {
     endpoint.expiresIn = 200; // inside the five-minute refresh window, well above 30 s
-    const tokens = new ServiceAccountTokens(key);
+    const tokens = googleTokensFor({ kind: "service_account", key });
     const first = await tokens.token(viaFetch);
     const [second, third] = await Promise.all([tokens.token(viaFetch), tokens.token(viaFetch)]);
     assert.ok(first.ok && second.ok && third.ok);
@@ -96,7 +96,7 @@ Deno.test("a token near its end is still handed out while one renewal runs in th
 Deno.test("a token with under 30 s left is not used: callers wait for a new one", async () => {
   await withEndpoint(async (endpoint, key) => {
     endpoint.expiresIn = 20;
-    const tokens = new ServiceAccountTokens(key);
+    const tokens = googleTokensFor({ kind: "service_account", key });
     const first = await tokens.token(viaFetch);
     const second = await tokens.token(viaFetch);
     assert.ok(first.ok && second.ok);
@@ -112,7 +112,7 @@ Deno.test("a refused exchange fails with the endpoint's reason, is held for a mo
       error: "invalid_grant",
       description: "Invalid JWT Signature.",
     };
-    const tokens = new ServiceAccountTokens(key);
+    const tokens = googleTokensFor({ kind: "service_account", key });
     const first = await tokens.token(viaFetch);
     const held = await tokens.token(viaFetch);
     assert.ok(!first.ok && !held.ok);
@@ -132,7 +132,9 @@ Deno.test("a refused exchange fails with the endpoint's reason, is held for a mo
 
 Deno.test("an unreachable token endpoint is a failure that names it", async () => {
   const account = await makeServiceAccount(`http://127.0.0.1:${unusedPort()}/token`);
-  const result = await new ServiceAccountTokens(keyOf(account)).token(viaFetch);
+  const result = await googleTokensFor({ kind: "service_account", key: keyOf(account) }).token(
+    viaFetch,
+  );
   assert.ok(!result.ok);
   assert.match(result.message, /failed: the token endpoint could not be reached/);
   assert.match(result.message, /127\.0\.0\.1/);
@@ -145,7 +147,7 @@ Deno.test("a private key that is not RSA PKCS#8 fails without quoting it", async
     ...keyOf(account),
     privateKey: `-----BEGIN PRIVATE KEY-----\n${garbage}\n-----END PRIVATE KEY-----\n`,
   };
-  const result = await new ServiceAccountTokens(key).token(viaFetch);
+  const result = await googleTokensFor({ kind: "service_account", key: key }).token(viaFetch);
   assert.ok(!result.ok);
   assert.match(result.message, /private_key is not an RSA key in PKCS#8 PEM form/);
   assert.equal(result.message.includes(garbage), false);
