@@ -220,6 +220,19 @@ export function emptyUsage(): Usage {
   };
 }
 
+/**
+ * `update`'s defined fields over `current` (or over zeros): streams report usage in pieces and
+ * send cumulative counts, so a later report of a field replaces the earlier one.
+ */
+export function mergeUsage(current: Usage | undefined, update: Partial<Usage>): Usage {
+  const merged = current === undefined ? emptyUsage() : { ...current };
+  for (const key of Object.keys(update) as Array<keyof Usage>) {
+    const value = update[key];
+    if (value !== undefined) merged[key] = value;
+  }
+  return merged;
+}
+
 /** Input tokens that were neither read from nor written to a cache. */
 export function uncachedInputTokens(usage: Usage): number {
   return Math.max(0, usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens);

@@ -1,12 +1,16 @@
 /** A streamed answer: translated or passed through chunk by chunk, never buffered. */
 import type { EncodeContext, SseEvent } from "../codecs/codec.ts";
-import type { StreamEvent, UnifiedRequest, Usage } from "../codecs/unified.ts";
+import {
+  mergeUsage,
+  type StreamEvent,
+  type UnifiedRequest,
+  type Usage,
+} from "../codecs/unified.ts";
 import { sseFrame, SseParser } from "../wire/sse.ts";
 import type { RequestRecord } from "../usage/record.ts";
 import { type Attempt, CLIENT_CLOSED, type Complete, streamFailure } from "./attempt.ts";
 import type { Gateway } from "./gateway.ts";
 import { firstFrameEnd, FrameBoundary } from "../wire/sse_frames.ts";
-import { mergeUsage } from "./usage_merge.ts";
 
 const CONTENT_EVENTS = new Set<StreamEvent["type"]>([
   "text_delta",

@@ -1,6 +1,7 @@
 /**
- * A tiny router: exact paths plus the one parameterised family Plexus needs (Gemini's
- * `/v1beta/models/{model}:{method}`). Knows methods per path, so it can answer 405 with `Allow`.
+ * A tiny router: exact paths first, then regular-expression patterns in the order they were
+ * added (the codecs' routes, such as Gemini's `/{version}/models/{model}:{method}`, then
+ * `/v1/models/{id}` and `/v0/...`). Knows methods per path, so it can answer 405 with `Allow`.
  */
 export type Handler<C> = (
   request: Request,

@@ -5,8 +5,7 @@
 import assert from "node:assert/strict";
 import { CODECS } from "../../src/codecs/registry.ts";
 import { type ApiName, INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
-import type { Usage } from "../../src/codecs/unified.ts";
-import { mergeUsage } from "../../src/gateway/usage_merge.ts";
+import { mergeUsage, type Usage } from "../../src/codecs/unified.ts";
 import { SseParser } from "../../src/wire/sse.ts";
 import { TEST_KEY, testConfig, UPSTREAM_BASE_PATH } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";

@@ -5,7 +5,7 @@
  */
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
 import { sseFrame } from "../../wire/sse.ts";
-import { emptyUsage, type StreamEvent, type Usage } from "../unified.ts";
+import { emptyUsage, mergeUsage, type StreamEvent, type Usage } from "../unified.ts";
 import { openAiErrorType } from "../openai_errors.ts";
 import { finishReasonFor } from "./finish_reason.ts";
 import {
@@ -122,14 +122,4 @@ export function createStreamEncoder(ctx: EncodeContext): StreamEncoder {
   }
 
   return { contentType: "text/event-stream", push, end };
-}
-
-/** A later defined field overrides an earlier one. */
-function mergeUsage(base: Usage, update: Partial<Usage>): Usage {
-  const merged = { ...base };
-  for (const key of Object.keys(update) as Array<keyof Usage>) {
-    const value = update[key];
-    if (value !== undefined) merged[key] = value;
-  }
-  return merged;
 }

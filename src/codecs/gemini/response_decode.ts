@@ -4,7 +4,7 @@
  */
 import { GatewayError, type UnifiedRequest, type UnifiedResponse } from "../unified.ts";
 import { errorObject, gatewayErrorFrom } from "./errors.ts";
-import { responseFromEvents } from "./events_to_response.ts";
+import { responseFromEvents } from "../events_to_response.ts";
 import { isObject } from "../json_guards.ts";
 import { GeminiChunkDecoder } from "./stream_decode.ts";
 

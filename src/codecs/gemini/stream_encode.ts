@@ -6,7 +6,13 @@
  * written in `end()`, carries `finishReason` and the merged `usageMetadata`.
  */
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
-import { emptyUsage, type StopReason, type StreamEvent, type Usage } from "../unified.ts";
+import {
+  emptyUsage,
+  mergeUsage,
+  type StopReason,
+  type StreamEvent,
+  type Usage,
+} from "../unified.ts";
 import { sseFrame } from "../../wire/sse.ts";
 import { errorBody } from "./errors.ts";
 import { finishReasonToGemini } from "./finish_reason.ts";
@@ -91,9 +97,7 @@ class GeminiStreamEncoder implements StreamEncoder {
       case "tool_call_end":
         return this.#flushCall(event.index);
       case "usage":
-        for (const [key, value] of Object.entries(event.usage)) {
-          if (value !== undefined) this.#usage[key as keyof Usage] = value;
-        }
+        this.#usage = mergeUsage(this.#usage, event.usage);
         return "";
       case "finish":
         this.#stopReason = event.stopReason;

@@ -6,7 +6,7 @@
 import { carriedSignature } from "../signature_carrier.ts";
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
 import type { StopReason, StreamEvent, Usage } from "../unified.ts";
-import { emptyUsage } from "../unified.ts";
+import { emptyUsage, mergeUsage } from "../unified.ts";
 import { sseFrame } from "../../wire/sse.ts";
 import { errorBody } from "./errors.ts";
 import { messageId } from "./ids.ts";
@@ -53,7 +53,7 @@ class MessagesStreamEncoder implements StreamEncoder {
       if (!this.#started) this.#pendingStart ??= { id: event.id, model: event.model };
       return "";
     }
-    if (event.type === "usage") this.#mergeUsage(event.usage);
+    if (event.type === "usage") this.#usage = mergeUsage(this.#usage, event.usage);
     return this.#flushStart() + this.#encode(event);
   }
 
@@ -145,13 +145,6 @@ class MessagesStreamEncoder implements StreamEncoder {
   #ensureStarted(): string {
     if (this.#started) return "";
     return this.#flushStart() || this.#start(this.#ctx.requestId, this.#ctx.request.model);
-  }
-
-  #mergeUsage(usage: Partial<Usage>): void {
-    for (const key of Object.keys(usage) as Array<keyof Usage>) {
-      const value = usage[key];
-      if (value !== undefined) this.#usage[key] = value;
-    }
   }
 
   #openBlock(block: Record<string, unknown>, open: OpenBlock): string {

@@ -8,6 +8,7 @@ import { sseFrame } from "../../wire/sse.ts";
 import {
   type ClientToolShape,
   emptyUsage,
+  mergeUsage,
   type StopReason,
   type StreamEvent,
   type Usage,
@@ -140,7 +141,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
         }
         return out;
       case "usage":
-        this.#mergeUsage(ev.usage);
+        this.#usage = mergeUsage(this.#usage, ev.usage);
         return out;
       case "finish":
         this.#stopReason = ev.stopReason;
@@ -213,13 +214,6 @@ class ResponsesStreamEncoder implements StreamEncoder {
   #frame(type: string, payload: JsonObject): string {
     const event = { type, sequence_number: this.#sequence++, ...payload };
     return sseFrame(JSON.stringify(event), type);
-  }
-
-  #mergeUsage(partial: Partial<Usage>): void {
-    for (const key of Object.keys(partial) as Array<keyof Usage>) {
-      const value = partial[key];
-      if (value !== undefined) this.#usage[key] = value;
-    }
   }
 
   // ---- opening items ------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import {
   type StreamEvent,
   type UnifiedResponse,
 } from "../../../src/codecs/unified.ts";
-import { responseFromEvents } from "../../../src/codecs/gemini/events_to_response.ts";
+import { responseFromEvents } from "../../../src/codecs/events_to_response.ts";
 import { decodePieces, splitEvery } from "../helpers.ts";
 import { baseRequest, fixtureNames, fixtureText, joinText, sseBytes } from "./helpers.ts";
 

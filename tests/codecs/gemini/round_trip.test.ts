@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { geminiCodec } from "../../../src/codecs/gemini/mod.ts";
-import { responseFromEvents } from "../../../src/codecs/gemini/events_to_response.ts";
+import { responseFromEvents } from "../../../src/codecs/events_to_response.ts";
 import type { StreamEvent, UnifiedResponse } from "../../../src/codecs/unified.ts";
 import { decodePieces, splitEvery, streamEventsFor } from "../helpers.ts";
 import { baseRequest, fixtureNames, sseBytes } from "./helpers.ts";

@@ -9,7 +9,7 @@ import type {
   UnifiedRequest,
   Usage,
 } from "../../../src/codecs/unified.ts";
-import { emptyUsage } from "../../../src/codecs/unified.ts";
+import { foldEvents as foldStreamEvents } from "../../../src/codecs/events_to_response.ts";
 import { messagesCodec } from "../../../src/codecs/messages/mod.ts";
 import {
   decodePieces,
@@ -56,78 +56,16 @@ export interface FoldedStream {
   errors: Array<{ kind: string; message: string; status: number }>;
 }
 
-/** Join deltas into parts, the way a client would; a change of kind starts a new part. */
+/** Join deltas into parts, the way a client would (`src/codecs/events_to_response.ts`). */
 export function foldEvents(events: StreamEvent[]): FoldedStream {
-  const folded: FoldedStream = { content: [], usage: emptyUsage(), errors: [] };
-  const calls = new Map<number, ToolCallPart>();
-  const last = () => folded.content[folded.content.length - 1];
-  for (const event of events) {
-    switch (event.type) {
-      case "start":
-        folded.id = event.id;
-        folded.model = event.model;
-        break;
-      case "text_delta": {
-        const part = last();
-        if (part?.type === "text") part.text += event.text;
-        else folded.content.push({ type: "text", text: event.text });
-        break;
-      }
-      case "reasoning_delta": {
-        const part = last();
-        if (part?.type === "reasoning" && part.signature === undefined) part.text += event.text;
-        else folded.content.push({ type: "reasoning", text: event.text });
-        break;
-      }
-      case "reasoning_signature": {
-        const part = last();
-        const family = event.family === undefined ? {} : { family: event.family };
-        if (part?.type === "reasoning" && part.signature === undefined) {
-          Object.assign(part, { signature: event.signature, ...family });
-        } else {
-          folded.content.push({
-            type: "reasoning",
-            text: "",
-            signature: event.signature,
-            ...family,
-          });
-        }
-        break;
-      }
-      case "reasoning_redacted":
-        folded.content.push({ type: "reasoning", text: "", redactedData: event.data });
-        break;
-      case "tool_call_start": {
-        const call: ToolCallPart = {
-          type: "tool_call",
-          id: event.id,
-          name: event.name,
-          arguments: "",
-        };
-        calls.set(event.index, call);
-        folded.content.push(call);
-        break;
-      }
-      case "tool_call_delta":
-        calls.get(event.index)!.arguments += event.argumentsDelta;
-        break;
-      case "usage":
-        for (const key of Object.keys(event.usage) as Array<keyof Usage>) {
-          const value = event.usage[key];
-          if (value !== undefined) folded.usage[key] = value;
-        }
-        break;
-      case "finish":
-        folded.stopReason = event.stopReason;
-        folded.stopSequence = event.stopSequence;
-        break;
-      case "error":
-        folded.errors.push(event.error);
-        break;
-      default:
-        break;
-    }
-  }
-  for (const call of calls.values()) if (call.arguments === "") call.arguments = "{}";
-  return folded;
+  const { response, errors, finished } = foldStreamEvents(events);
+  const started = events.some((event) => event.type === "start");
+  return {
+    ...(started ? { id: response.id, model: response.model } : {}),
+    content: response.content,
+    usage: response.usage,
+    ...(finished ? { stopReason: response.stopReason } : {}),
+    ...(response.stopSequence !== undefined ? { stopSequence: response.stopSequence } : {}),
+    errors,
+  };
 }

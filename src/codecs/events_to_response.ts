@@ -1,10 +1,13 @@
 /**
- * Folds unified stream events into one unified response: the non-streamed answer is decoded
- * through the same path as the stream, so both read Gemini the same way.
+ * Folds unified stream events into one unified response, the way a client joins a stream: deltas
+ * into parts (a change of kind, or a signature, starts a new part), tool-call arguments by index,
+ * usage merged. Gemini decodes its non-streamed answer through it, so both read the same way;
+ * tests fold decoded streams with it.
  */
 import {
   emptyUsage,
   GatewayError,
+  mergeUsage,
   type ReasoningPart,
   type StopReason,
   type StreamEvent,
@@ -12,19 +15,37 @@ import {
   type ToolCallPart,
   type UnifiedResponse,
   type Usage,
-} from "../unified.ts";
+} from "./unified.ts";
 
 type ResponsePart = TextPart | ToolCallPart | ReasoningPart;
 
+/** A stream's events as one response, with the errors it carried (in order). */
+export interface FoldedEvents {
+  response: UnifiedResponse;
+  errors: Array<Extract<StreamEvent, { type: "error" }>["error"]>;
+  /** Whether a `finish` event came. */
+  finished: boolean;
+}
+
+/** The response the events add up to; the stream's first error is thrown as a `GatewayError`. */
 export function responseFromEvents(events: Iterable<StreamEvent>): UnifiedResponse {
+  const { response, errors } = foldEvents(events);
+  const [error] = errors;
+  if (error === undefined) return response;
+  throw new GatewayError(error.kind, error.message, { status: error.status });
+}
+
+export function foldEvents(events: Iterable<StreamEvent>): FoldedEvents {
   let id = "";
   let model = "";
   let created = 0;
   let stopReason: StopReason = "end_turn";
   let stopSequence: string | undefined;
-  const usage: Usage = emptyUsage();
+  let usage: Usage = emptyUsage();
   const content: ResponsePart[] = [];
   const toolCalls = new Map<number, ToolCallPart>();
+  const errors: FoldedEvents["errors"] = [];
+  let finished = false;
 
   /** The open part of this kind, or a new one; a signed part is closed to more text. */
   const openPart = <K extends "text" | "reasoning">(type: K) => {
@@ -93,21 +114,19 @@ export function responseFromEvents(events: Iterable<StreamEvent>): UnifiedRespon
         break;
       }
       case "usage":
-        for (const [key, value] of Object.entries(event.usage)) {
-          if (value !== undefined) usage[key as keyof Usage] = value;
-        }
+        usage = mergeUsage(usage, event.usage);
         break;
       case "finish":
         stopReason = event.stopReason;
         stopSequence = event.stopSequence;
+        finished = true;
         break;
       case "error":
-        throw new GatewayError(event.error.kind, event.error.message, {
-          status: event.error.status,
-        });
+        errors.push(event.error);
+        break;
     }
   }
   const response: UnifiedResponse = { id, model, content, stopReason, usage, created };
   if (stopSequence !== undefined) response.stopSequence = stopSequence;
-  return response;
+  return { response, errors, finished };
 }
