@@ -57,6 +57,14 @@ export interface EncodeContext {
   requestId: string;
   /** `InboundContext.sse`: Gemini `?alt=sse` was given (SSE), else a streamed JSON array. */
   sse?: boolean;
+  /** Responses inbound only: what Plexus keeps of the answer (`src/gateway/responses_state.ts`). */
+  responses?: {
+    /** The answer is kept: the response object says `store: true`. */
+    store: boolean;
+    previousResponseId?: string;
+    /** Called once with the final response object of a completed or incomplete answer. */
+    onComplete?(response: Record<string, unknown>): void;
+  };
 }
 
 /** The provider model a request goes to, with what its codec may need to fill gaps. */

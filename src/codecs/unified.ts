@@ -180,6 +180,12 @@ export interface UnifiedRequest {
   stream: boolean;
   /** Chat `stream_options.include_usage`: the client wants a final usage chunk. */
   includeUsage?: boolean;
+  /**
+   * State only the provider that keeps it can supply (a Responses `previous_response_id`,
+   * `item_reference` or `conversation` Plexus did not keep): such a request can only go to a
+   * Responses provider as it is.
+   */
+  providerState?: { kind: "previous_response" | "item" | "conversation"; id: string };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -56,7 +56,8 @@ export function answerStream(
   let turnTaken = false;
 
   const observe = (event: StreamEvent) => {
-    if (event.type === "usage") usage = mergeUsage(usage, event.usage);
+    if (event.type === "start") record.responseId = event.id;
+    else if (event.type === "usage") usage = mergeUsage(usage, event.usage);
     else if (record.ttftMs === undefined && CONTENT_EVENTS.has(event.type)) {
       record.ttftMs = Date.now() - record.startedAt;
     } else if (event.type === "error") {

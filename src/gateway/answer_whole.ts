@@ -33,6 +33,7 @@ export async function answerWhole(
     return { failure: badResponseFailure(`upstream answer could not be read${detail}`) };
   }
   record.usage = response.usage;
+  record.responseId = response.id;
   record.finishReason = response.stopReason;
   record.usageSource = "provider";
   record.upstreamMs = Date.now() - attempt.attemptStart;

@@ -45,6 +45,13 @@ import {
 } from "./attempt.ts";
 import { readJsonBody } from "./body.ts";
 import { applyToolPolicy } from "./tool_policy.ts";
+import {
+  keepContext,
+  resolveResponsesState,
+  type ResponsesState,
+  stickyCandidates,
+  unresolvedStateError,
+} from "./responses_state.ts";
 import { checkRequestLimits } from "./request_limits.ts";
 import type { Gateway } from "./gateway.ts";
 import { requireGenerationModel } from "./model_kind.ts";
@@ -141,6 +148,7 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
   let raw: Record<string, unknown>;
   let unified: UnifiedRequest;
   let candidates: Candidate[];
+  let state: ResponsesState | undefined;
   try {
     raw = await readJsonBody(
       input.request,
@@ -148,6 +156,10 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
       gw.config.limits.maxJsonDepth,
     ) as Record<string, unknown>;
     input.bodyReceived?.(raw);
+    if (input.apiIn === "responses" && gw.responses !== undefined) {
+      state = resolveResponsesState(raw, gw.responses, record.key ?? "");
+      raw = state.body;
+    }
     unified = inCodec.toUnifiedRequest(raw, input.inbound);
     checkRequestLimits(unified, gw.config.limits);
     record.modelRequested = unified.model;
@@ -162,7 +174,7 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
       estimatedInputTokens(input.request),
     );
     record.alias = resolution.alias;
-    candidates = resolution.candidates;
+    candidates = stickyCandidates(state, gw.config, resolution.candidates);
     requireGenerationModel(gw.config, unified.model, candidates);
     const gate = passGate(gw.keys, gw.limiter, {
       keyName: record.key,
@@ -191,6 +203,7 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
     request: unified,
     requestId: input.requestId,
     sse: input.inbound.sse,
+    responses: keepContext(state, record),
   };
   const failures: Array<{ candidate: Candidate; failure: AttemptFailure }> = [];
 
@@ -221,6 +234,8 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
 
     const refused = applyToolPolicy(unified, provider.api, passThrough, gw.config, record, headers);
     if (refused !== undefined) return fail(refused);
+    const needsState = passThrough ? undefined : unresolvedStateError(unified);
+    if (needsState !== undefined) return fail(needsState);
     let upstreamBody = passThrough
       ? inCodec.passThrough.withModel(raw, candidate.model)
       : outCodec.fromUnifiedRequest(unified, {
@@ -329,6 +344,7 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
         continue;
       }
       gw.health.reportSuccess(candidate.provider, candidate.model, Date.now());
+      if (passThrough) state?.keep?.passedThrough(record);
       afterResponseSent(gw, () => complete(200));
       return answered.response;
     }
@@ -345,7 +361,11 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
       continue;
     }
     gw.health.reportSuccess(candidate.provider, candidate.model, Date.now());
-    return answerStream(attempt, first, unified, encodeContext, record, headers, complete, gw);
+    const keepOnSuccess: Complete = (status, error) => {
+      if (status === 200 && passThrough) state?.keep?.passedThrough(record);
+      complete(status, error);
+    };
+    return answerStream(attempt, first, unified, encodeContext, record, headers, keepOnSuccess, gw);
   }
 
   return fail(allTargetsFailedError(unified.model, failures));

@@ -6,6 +6,7 @@ import type { TargetHealth } from "../routing/health.ts";
 import type { Random, SelectionStats } from "../routing/selectors.ts";
 import type { SendUpstream } from "../upstream/types.ts";
 import type { UsageSink } from "../usage/record.ts";
+import type { ResponsesStore } from "../state/responses_store.ts";
 import type { Turns } from "../wire/event_loop_turns.ts";
 
 /** Everything a request needs from the running server. */
@@ -24,4 +25,6 @@ export interface Gateway {
   upstream?: SendUpstream;
   /** Lets a stream's first bytes out before more work; streams do not wait when absent. */
   turns?: Turns;
+  /** What Plexus keeps of Responses answers; no server-side state when absent. */
+  responses?: ResponsesStore;
 }

@@ -39,6 +39,8 @@ import { hostAllowedWithoutAuth } from "./host_check.ts";
 import { type ClientConnection, type GuardedServer, serveGuarded } from "./connections.ts";
 import { createUpstreamTransport } from "../upstream/transport.ts";
 import { EventLoopTurns } from "../wire/event_loop_turns.ts";
+import { keptResponse, RESPONSE_PATH } from "./kept_responses.ts";
+import { MemoryResponsesStore } from "../state/responses_store.ts";
 import { staleProviders } from "../reload/config_changes.ts";
 import { forgetProviders, startReloading } from "../reload/live.ts";
 import type { Reloader, ReloadSource } from "../reload/reloader.ts";
@@ -129,6 +131,7 @@ export async function startServer(
     stopSignal: stopping.signal,
     upstream: transport.send,
     turns: new EventLoopTurns(),
+    responses: new MemoryResponsesStore(),
   };
 
   const startedAt = Date.now();
@@ -426,6 +429,19 @@ function buildRouter(
         listModels(gateway.config, dialect.models, await scopeOf(gateway, request, url, dialect)),
       );
     });
+  router
+    .onPattern(
+      "GET",
+      RESPONSE_PATH,
+      ["id"],
+      (request, url, params) => keptResponse(request, url, params.id, gateway, "GET"),
+    )
+    .onPattern(
+      "DELETE",
+      RESPONSE_PATH,
+      ["id"],
+      (request, url, params) => keptResponse(request, url, params.id, gateway, "DELETE"),
+    );
   for (const api of INBOUND_API_NAMES) {
     addCodecRoutes(router, api, { gateway, observability, telemetry });
   }

@@ -53,6 +53,8 @@ export interface RequestRecord {
   finishReason?: StopReason;
   /** The request's trace, when telemetry is on (`src/telemetry/`). */
   trace?: TraceIds;
+  /** The answer's id as the provider gave it (a Responses provider's `resp_...`). */
+  responseId?: string;
   /** Hosted tools the target could not run, left out of a translated request (client names). */
   droppedTools?: string[];
 }

@@ -28,7 +28,6 @@ import { flatToolName } from "../tool_names.ts";
 
 export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedRequest {
   if (!isObject(body)) throw invalidRequest("request body: expected a JSON object");
-  rejectServerSideState(body);
   const model = body.model ?? ctx.model;
   if (typeof model !== "string" || model === "") {
     throw invalidRequest("model: required, expected a string", "model");
@@ -36,7 +35,7 @@ export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedReq
   if (body.input === undefined || body.input === null) {
     throw invalidRequest("input: required, expected a string or an array of input items", "input");
   }
-  const { system, messages } = decodeInput(body.input);
+  const { system, messages, itemReference } = decodeInput(body.input);
   const instructions = optionalString(body.instructions, "instructions");
   const systemParts = [instructions, system].filter((s): s is string => !!s);
 
@@ -70,21 +69,32 @@ export function toUnifiedRequest(body: unknown, ctx: InboundContext): UnifiedReq
   if (metadata) request.metadata = metadata;
   const user = optionalString(body.user, "user");
   if (user !== undefined) request.user = user;
-  // `store`, `include`, `truncation`, `service_tier`... are accepted and ignored: Plexus keeps no
-  // server-side state and answers with what the upstream gives.
+  const providerState = providerStateOf(body, itemReference);
+  if (providerState !== undefined) request.providerState = providerState;
+  // `store`, `include`, `truncation`, `service_tier`... are read by the gateway (`store`) or
+  // ignored: the answer says what the upstream gave.
   return request;
 }
 
-function rejectServerSideState(body: JsonObject): void {
-  for (const field of ["previous_response_id", "conversation"]) {
-    if (body[field] !== undefined && body[field] !== null) {
-      throw invalidRequest(
-        `${field}: server-side conversation state is not supported by Plexus; ` +
-          "send the full conversation in `input` instead",
-        field,
-      );
-    }
+/**
+ * State this body still needs from a provider: references the gateway resolved are gone from it
+ * (src/gateway/responses_state.ts), so what is left only a Responses provider can resolve.
+ */
+function providerStateOf(
+  body: JsonObject,
+  itemReference: string | undefined,
+): UnifiedRequest["providerState"] {
+  const previous = optionalString(body.previous_response_id, "previous_response_id");
+  if (previous !== undefined) return { kind: "previous_response", id: previous };
+  const conversation = body.conversation;
+  if (typeof conversation === "string") return { kind: "conversation", id: conversation };
+  if (isObject(conversation) && typeof conversation.id === "string") {
+    return { kind: "conversation", id: conversation.id };
   }
+  if (conversation !== undefined && conversation !== null) {
+    throw invalidRequest("conversation: expected a string or {id}", "conversation");
+  }
+  return itemReference === undefined ? undefined : { kind: "item", id: itemReference };
 }
 
 // ---- input items ----------------------------------------------------------------------------
@@ -92,6 +102,8 @@ function rejectServerSideState(body: JsonObject): void {
 interface DecodedInput {
   system?: string;
   messages: UnifiedMessage[];
+  /** The first `item_reference` left in the input (only its keeper can resolve it). */
+  itemReference?: string;
 }
 
 /** "Input items": easy messages, `message`, `function_call`, `function_call_output`, `reasoning`. */
@@ -104,6 +116,7 @@ function decodeInput(input: unknown): DecodedInput {
   }
   const systemTexts: string[] = [];
   const messages: UnifiedMessage[] = [];
+  let itemReference: string | undefined;
   const append = (role: UnifiedMessage["role"], parts: ContentPart[]) => {
     if (parts.length === 0) return;
     const last = messages[messages.length - 1];
@@ -144,11 +157,8 @@ function decodeInput(input: unknown): DecodedInput {
         append("assistant", decodeReasoningItem(item, path));
         return;
       case "item_reference":
-        throw invalidRequest(
-          `${path}: item references need server-side state, which Plexus does not keep; ` +
-            "send the item itself",
-          "input",
-        );
+        itemReference ??= requireString(item, "id", path);
+        return;
       default:
         if (typeof type === "string" && HOSTED_TOOL_ITEM.test(type)) return;
         throw invalidRequest(
@@ -160,6 +170,7 @@ function decodeInput(input: unknown): DecodedInput {
   return {
     system: systemTexts.length > 0 ? systemTexts.join("\n\n") : undefined,
     messages,
+    itemReference,
   };
 }
 

@@ -19,18 +19,24 @@ import { mintedId } from "./wire.ts";
 
 export function fromUnifiedResponse(res: UnifiedResponse, ctx: EncodeContext): unknown {
   const outcome = outcomeForStopReason(res.stopReason);
-  return responseObject({
-    id: responseIdFor(res.id, ctx.requestId),
-    createdAt: res.created,
-    model: res.model,
-    status: outcome.status,
-    incompleteReason: outcome.incompleteReason,
-    error: outcome.status === "failed"
-      ? { code: "server_error", message: "the model failed to answer" }
-      : undefined,
-    output: outputItems(res.content, ctx),
-    usage: res.usage,
-  }, ctx.request);
+  const response = responseObject(
+    {
+      id: responseIdFor(res.id, ctx.requestId),
+      createdAt: res.created,
+      model: res.model,
+      status: outcome.status,
+      incompleteReason: outcome.incompleteReason,
+      error: outcome.status === "failed"
+        ? { code: "server_error", message: "the model failed to answer" }
+        : undefined,
+      output: outputItems(res.content, ctx),
+      usage: res.usage,
+    },
+    ctx.request,
+    ctx.responses,
+  );
+  if (outcome.status !== "failed") ctx.responses?.onComplete?.(response);
+  return response;
 }
 
 /** Adjacent text parts form one `message` item; each reasoning part and tool call its own item. */

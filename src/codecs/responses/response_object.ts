@@ -3,6 +3,7 @@
  * non-streamed answer and the lifecycle events of a stream.
  */
 import type { UnifiedRequest, Usage } from "../unified.ts";
+import type { EncodeContext } from "../codec.ts";
 import { usageToWire } from "./usage.ts";
 import type { JsonObject } from "../json_guards.ts";
 import type { ResponseStatus } from "./stop_reason.ts";
@@ -18,7 +19,11 @@ export interface ResponseObjectFields {
   error?: { code: string; message: string };
 }
 
-export function responseObject(fields: ResponseObjectFields, request: UnifiedRequest): JsonObject {
+export function responseObject(
+  fields: ResponseObjectFields,
+  request: UnifiedRequest,
+  state?: EncodeContext["responses"],
+): JsonObject {
   return {
     id: fields.id,
     object: "response",
@@ -31,12 +36,12 @@ export function responseObject(fields: ResponseObjectFields, request: UnifiedReq
     model: fields.model,
     output: fields.output,
     parallel_tool_calls: request.parallelToolCalls ?? true,
-    previous_response_id: null,
+    previous_response_id: state?.previousResponseId ?? null,
     reasoning: {
       effort: request.reasoning?.enabled ? request.reasoning.effort ?? null : null,
       summary: null,
     },
-    store: false,
+    store: state?.store ?? false,
     temperature: request.temperature ?? null,
     text: { format: textFormat(request) },
     tool_choice: toolChoice(request),

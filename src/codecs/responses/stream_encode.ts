@@ -171,16 +171,16 @@ class ResponsesStreamEncoder implements StreamEncoder {
       : outcome.status === "incomplete"
       ? "response.incomplete"
       : "response.failed";
-    out += this.#frame(eventType, {
-      response: this.#response({
-        status: outcome.status,
-        incompleteReason: outcome.incompleteReason,
-        usage: this.#usage,
-        error: outcome.status === "failed"
-          ? { code: "server_error", message: "the model failed to answer" }
-          : undefined,
-      }),
+    const response = this.#response({
+      status: outcome.status,
+      incompleteReason: outcome.incompleteReason,
+      usage: this.#usage,
+      error: outcome.status === "failed"
+        ? { code: "server_error", message: "the model failed to answer" }
+        : undefined,
     });
+    out += this.#frame(eventType, { response });
+    if (outcome.status !== "failed") this.#ctx.responses?.onComplete?.(response);
     return out;
   }
 
@@ -202,13 +202,17 @@ class ResponsesStreamEncoder implements StreamEncoder {
   }
 
   #response(fields: Omit<ResponseObjectFields, "id" | "createdAt" | "model" | "output">) {
-    return responseObject({
-      id: this.#id,
-      createdAt: this.#created,
-      model: this.#model,
-      output: [...this.#output],
-      ...fields,
-    }, this.#ctx.request);
+    return responseObject(
+      {
+        id: this.#id,
+        createdAt: this.#created,
+        model: this.#model,
+        output: [...this.#output],
+        ...fields,
+      },
+      this.#ctx.request,
+      this.#ctx.responses,
+    );
   }
 
   #frame(type: string, payload: JsonObject): string {

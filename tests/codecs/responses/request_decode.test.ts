@@ -189,12 +189,23 @@ Deno.test("reasoning effort none turns reasoning off", () => {
   });
 });
 
-Deno.test("previous_response_id is refused: Plexus keeps no conversation state", () => {
-  rejects(
-    { model: "m", input: "x", previous_response_id: "resp_1" },
-    "previous_response_id",
-    /server-side conversation state is not supported by Plexus.*full conversation/,
-  );
+Deno.test("state left in the body is named as state only its provider can supply", () => {
+  const decode = (body: Record<string, unknown>) =>
+    responsesCodec.toUnifiedRequest({ model: "m", input: "x", ...body }, {}).providerState;
+  assert.deepEqual(decode({ previous_response_id: "resp_1" }), {
+    kind: "previous_response",
+    id: "resp_1",
+  });
+  assert.deepEqual(decode({ conversation: { id: "conv_1" } }), {
+    kind: "conversation",
+    id: "conv_1",
+  });
+  assert.deepEqual(decode({ input: [{ type: "item_reference", id: "msg_1" }] }), {
+    kind: "item",
+    id: "msg_1",
+  });
+  assert.equal(decode({}), undefined);
+  rejects({ model: "m", input: "x", previous_response_id: 5 }, "previous_response_id", /string/);
 });
 
 Deno.test("a missing input is a 400 naming input", () => {
@@ -249,7 +260,6 @@ Deno.test("bad content is a 400 naming the first bad item", () => {
     "input",
     /file_id/,
   );
-  rejects({ model: "m", input: [{ type: "item_reference", id: "x" }] }, "input", /state/);
   rejects({ model: "m", input: "x", tool_choice: "sometimes" }, "tool_choice", /tool_choice/);
   rejects({ model: "m", input: "x", max_output_tokens: 0 }, "max_output_tokens", /positive/);
 });
