@@ -34,6 +34,8 @@ export interface EmbeddingTargetCall {
   stopSignal?: AbortSignal;
   send?: SendUpstream;
   retryOnConnectionReset: boolean;
+  /** A new `traceparent` for this target's calls (telemetry on): asked once, when they start. */
+  traceparent?: () => string;
 }
 
 export type TargetOutcome =
@@ -83,6 +85,11 @@ export async function embedAtTarget(
   const bodies = plan.map((indexes) =>
     JSON.stringify(codec.encodeRequest(indexes.map((i) => request.items[i]), { model, request }))
   );
+  const prepared = await prepareEmbeddingCall(codec, target.provider, model, target.send);
+  if (!prepared.ok) return { ok: false, failure: prepared.failure };
+  const { url, headers } = prepared;
+  const traceparent = target.traceparent?.();
+  if (traceparent !== undefined) headers.traceparent = traceparent;
   const cancel = new AbortController();
   const signal = AbortSignal.any([target.clientSignal, cancel.signal]);
   const vectors = new Array<number[]>(request.items.length);
@@ -94,7 +101,12 @@ export async function embedAtTarget(
     while (failure === undefined && thrown === undefined && next < plan.length) {
       const call = next++;
       try {
-        const outcome = await embedCall(bodies[call], plan[call].length, target, signal);
+        const outcome = await embedCall(
+          { url, headers, body: bodies[call] },
+          plan[call].length,
+          target,
+          signal,
+        );
         if (!outcome.ok) {
           failure ??= outcome.failure;
           cancel.abort();
@@ -128,18 +140,14 @@ type CallOutcome =
 
 /** One upstream call for `count` items; one more try on a fresh connection after a reset. */
 async function embedCall(
-  body: string,
+  call: { url: string; headers: Record<string, string>; body: string },
   count: number,
   target: EmbeddingTargetCall,
   signal: AbortSignal,
 ): Promise<CallOutcome> {
   const { provider } = target;
-  const prepared = await prepareEmbeddingCall(target.codec, provider, target.model, target.send);
-  if (!prepared.ok) return prepared;
   const upstreamRequest: UpstreamRequest = {
-    url: prepared.url,
-    headers: prepared.headers,
-    body,
+    ...call,
     timeouts: provider.timeouts,
     clientSignal: signal,
     stopSignal: target.stopSignal,
@@ -150,20 +158,20 @@ async function embedCall(
     outcome = await openUpstream(upstreamRequest);
   }
   if (!outcome.ok) return outcome;
-  const call = outcome.call;
+  const opened = outcome.call;
   let text: string;
   try {
-    text = await call.text();
+    text = await opened.text();
   } catch (error) {
-    call.abort();
+    opened.abort();
     if (signal.aborted) throw new ClientAbortedError();
     if (error instanceof GatewayStoppingError) throw error;
     return { ok: false, failure: streamFailure(error) };
   }
-  const status = call.response.status;
+  const status = opened.response.status;
   if (status < 200 || status > 299) {
     const { message } = providerErrorDetails(CODECS[provider.api], provider, status, text);
-    const retryAfter = retryAfterFromHeaders(call.response.headers, Date.now());
+    const retryAfter = retryAfterFromHeaders(opened.response.headers, Date.now());
     return { ok: false, failure: failureForStatus(status, message, retryAfter) };
   }
   try {

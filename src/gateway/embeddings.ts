@@ -10,7 +10,7 @@ import type {
 } from "../codecs/embeddings.ts";
 import { estimateEmbeddingTokens } from "../codecs/embeddings.ts";
 import { EMBEDDING_CODECS } from "../codecs/embeddings_registry.ts";
-import { CODECS } from "../codecs/registry.ts";
+import { type ApiName, CODECS } from "../codecs/registry.ts";
 import { emptyUsage, GatewayError } from "../codecs/unified.ts";
 import { passGate } from "../limits/gate.ts";
 import { presentedSecret } from "../auth/client_keys.ts";
@@ -18,6 +18,7 @@ import { type Candidate, resolveModel } from "../routing/resolve.ts";
 import { embeddingsCodecFor } from "../upstream/clouds/provider_call.ts";
 import { ClientAbortedError, GatewayStoppingError } from "../upstream/call.ts";
 import type { AttemptFailure } from "../upstream/failure.ts";
+import type { RequestTrace } from "../telemetry/request_trace.ts";
 import type { RequestRecord } from "../usage/record.ts";
 import { allTargetsFailedError } from "./all_failed.ts";
 import { CLIENT_CLOSED, stoppingError } from "./attempt.ts";
@@ -37,101 +38,88 @@ export interface EmbeddingsInput {
   startedAt: number;
   clientIp?: string;
   signal: AbortSignal;
+  /** The request's trace when telemetry is on: each target's calls send its `traceparent`. */
+  trace?: RequestTrace;
 }
 
 export async function handleEmbeddings(input: EmbeddingsInput, gw: Gateway): Promise<Response> {
-  const record: RequestRecord = {
-    requestId: input.requestId,
-    startedAt: input.startedAt,
-    apiIn: input.codec.api,
-    kind: "embedding",
-    stream: false,
-    status: 0,
-    attempts: [],
-    usageSource: "none",
-    durationMs: 0,
-    clientIp: input.clientIp,
-    userAgent: input.request.headers.get("user-agent") ?? undefined,
-  };
-  const headers: Record<string, string> = { "x-request-id": input.requestId };
-  const complete = (status: number, error?: RequestRecord["error"]) => {
-    record.status = status;
-    if (error !== undefined) record.error = error;
-    record.durationMs = Date.now() - input.startedAt;
-    gw.usage.record(record);
-  };
-  const fail = (error: GatewayError): Response => {
-    complete(error.status, { kind: error.kind, message: error.message });
-    return errorResponse(CODECS[input.codec.api], error, headers);
-  };
-
-  let request: UnifiedEmbeddingRequest;
-  let candidates: Candidate[];
+  const books = new Bookkeeping(input, gw);
+  let admitted: { request: UnifiedEmbeddingRequest; candidates: Candidate[] };
   try {
-    if (!gw.config.allowNoAuth) {
-      const geminiUrl = input.codec.api === "gemini" ? input.url : undefined;
-      const found = gw.keys.identify(presentedSecret(input.request.headers, geminiUrl));
-      const key = found instanceof Promise ? await found : found;
-      if (key === undefined) {
-        throw new GatewayError("authentication", "Invalid or missing API key.", {
-          code: "invalid_api_key",
-        });
-      }
-      record.key = key;
-    }
-    const body = await readJsonBody(
-      input.request,
-      gw.config.server.maxBodyBytes,
-      gw.config.limits.maxJsonDepth,
-    );
-    request = input.codec.decodeRequest(body, input.inbound);
-    record.modelRequested = request.model;
-    const resolution = resolveModel(gw.config, request.model, gw.health, Date.now(), gw.stats);
-    record.alias = resolution.alias;
-    candidates = resolution.candidates;
-    requireEmbeddingModel(gw.config, request.model, candidates);
-    const gate = passGate(gw.keys, gw.limiter, {
-      keyName: record.key,
-      model: request.model,
-      alias: resolution.alias === undefined ? undefined : gw.config.models[resolution.alias],
-      candidates,
-      maxTokens: 0,
-      bodyBytes: () => Number(input.request.headers.get("content-length")) || 0,
-      requestId: input.requestId,
-    });
-    const passed = gate instanceof Promise ? await gate : gate;
-    if (passed.headers !== undefined) Object.assign(headers, passed.headers);
-    if (!passed.ok) {
-      record.refused = passed.reason;
-      throw passed.error;
-    }
-    record.limitTicket = passed.ticket;
+    admitted = await admit(input, gw, books.record, books.headers);
   } catch (error) {
-    if (input.signal.aborted) return clientGone(complete, headers);
-    return fail(asGatewayError(error));
+    if (input.signal.aborted) return books.clientGone();
+    return books.fail(asGatewayError(error));
   }
+  return await tryTargets(input, gw, books, admitted.request, admitted.candidates);
+}
 
+/** Authenticates, reads and checks the body, and resolves an embedding model's targets. */
+async function admit(
+  input: EmbeddingsInput,
+  gw: Gateway,
+  record: RequestRecord,
+  responseHeaders: Record<string, string>,
+): Promise<{ request: UnifiedEmbeddingRequest; candidates: Candidate[] }> {
+  if (!gw.config.allowNoAuth) {
+    // Only Gemini clients may send their key as `?key=` (as Google's API takes it).
+    const geminiUrl = input.codec.api === "gemini" ? input.url : undefined;
+    const found = gw.keys.identify(presentedSecret(input.request.headers, geminiUrl));
+    const key = found instanceof Promise ? await found : found;
+    if (key === undefined) {
+      throw new GatewayError("authentication", "Invalid or missing API key.", {
+        code: "invalid_api_key",
+      });
+    }
+    record.key = key;
+  }
+  const body = await readJsonBody(
+    input.request,
+    gw.config.server.maxBodyBytes,
+    gw.config.limits.maxJsonDepth,
+  );
+  const request = input.codec.decodeRequest(body, input.inbound);
+  record.modelRequested = request.model;
+  const resolution = resolveModel(gw.config, request.model, gw.health, Date.now(), gw.stats);
+  record.alias = resolution.alias;
+  requireEmbeddingModel(gw.config, request.model, resolution.candidates);
+  // Key scopes and limits (docs/teams.md); an embedding generates no output tokens.
+  const gate = passGate(gw.keys, gw.limiter, {
+    keyName: record.key,
+    model: request.model,
+    alias: resolution.alias === undefined ? undefined : gw.config.models[resolution.alias],
+    candidates: resolution.candidates,
+    maxTokens: 0,
+    bodyBytes: () => Number(input.request.headers.get("content-length")) || 0,
+    requestId: input.requestId,
+  });
+  const passed = gate instanceof Promise ? await gate : gate;
+  if (passed.headers !== undefined) Object.assign(responseHeaders, passed.headers);
+  if (!passed.ok) {
+    record.refused = passed.reason;
+    throw passed.error;
+  }
+  record.limitTicket = passed.ticket;
+  return { request, candidates: resolution.candidates };
+}
+
+/** Each target in turn until one embeds every input; fallback as for generation. */
+async function tryTargets(
+  input: EmbeddingsInput,
+  gw: Gateway,
+  books: Bookkeeping,
+  request: UnifiedEmbeddingRequest,
+  candidates: Candidate[],
+): Promise<Response> {
   const failures: Array<{ candidate: Candidate; failure: AttemptFailure }> = [];
   const refusals: GatewayError[] = [];
+  const trace = input.trace;
   for (const candidate of candidates) {
     const provider = gw.config.providers[candidate.provider];
     const apiCodec = EMBEDDING_CODECS[provider.api];
     if (apiCodec === undefined) continue;
     const codec = embeddingsCodecFor(provider, candidate.model, apiCodec);
     const attemptStart = Date.now();
-    const note = (status: number, reason?: string) => {
-      // A request that fails in the end is logged under the target of its last attempt.
-      record.provider = candidate.provider;
-      record.model = candidate.model;
-      record.apiOut = provider.api;
-      record.attempts.push({
-        provider: candidate.provider,
-        model: candidate.model,
-        status,
-        ...(reason === undefined ? {} : { reason }),
-        ms: Date.now() - attemptStart,
-      });
-    };
     let outcome;
     try {
       outcome = await embedAtTarget(request, {
@@ -142,45 +130,123 @@ export async function handleEmbeddings(input: EmbeddingsInput, gw: Gateway): Pro
         stopSignal: gw.stopSignal,
         send: gw.upstream,
         retryOnConnectionReset: gw.config.retryOnConnectionReset,
+        traceparent: trace && (() => trace.nextAttemptTraceparent()),
       });
     } catch (error) {
-      if (error instanceof ClientAbortedError) return clientGone(complete, headers);
-      if (error instanceof GatewayStoppingError) return fail(stoppingError());
+      if (error instanceof ClientAbortedError) return books.clientGone();
+      if (error instanceof GatewayStoppingError) return books.fail(stoppingError());
       // An input this target's API cannot express: another target may take it.
       const refused = asGatewayError(error);
       refusals.push(refused);
       failures.push({ candidate, failure: refusal(refused) });
       continue;
     }
-    if (!outcome.ok) {
-      const { failure } = outcome;
-      note(failure.status ?? 502, failure.message);
-      if (!failure.fallback) {
-        record.provider = candidate.provider;
-        record.model = candidate.model;
-        record.apiOut = provider.api;
-        return fail(new GatewayError(failure.kind, failure.message, { status: failure.status }));
-      }
-      failures.push({ candidate, failure });
-      gw.health.reportFailure(candidate.provider, candidate.model, failure, Date.now());
-      continue;
+    if (outcome.ok) {
+      books.attempt(candidate, provider.api, attemptStart, 200);
+      gw.health.reportSuccess(candidate.provider, candidate.model, Date.now());
+      return books.answered(candidate, provider.api, attemptStart, request, outcome);
     }
-    note(200);
-    gw.health.reportSuccess(candidate.provider, candidate.model, Date.now());
-    record.provider = candidate.provider;
-    record.model = candidate.model;
-    record.apiOut = provider.api;
-    record.upstreamMs = Date.now() - attemptStart;
-    record.usageSource = outcome.inputTokens === undefined ? "estimated" : "provider";
-    const inputTokens = outcome.inputTokens ?? estimateEmbeddingTokens(request.items);
-    record.usage = { ...emptyUsage(), inputTokens };
-    const answer = input.codec.encodeResponse({ vectors: outcome.vectors, inputTokens }, request);
-    complete(200);
-    return jsonResponse(answer, 200, headers);
+    const { failure } = outcome;
+    books.attempt(candidate, provider.api, attemptStart, failure.status ?? 502, failure.message);
+    if (!failure.fallback) {
+      return books.fail(
+        new GatewayError(failure.kind, failure.message, { status: failure.status }),
+      );
+    }
+    failures.push({ candidate, failure });
+    gw.health.reportFailure(candidate.provider, candidate.model, failure, Date.now());
   }
   // Every target refused the input itself: that is the client's 400, not an outage.
-  if (refusals.length > 0 && refusals.length === failures.length) return fail(refusals[0]);
-  return fail(allTargetsFailedError(request.model, failures));
+  if (refusals.length > 0 && refusals.length === failures.length) return books.fail(refusals[0]);
+  return books.fail(allTargetsFailedError(request.model, failures));
+}
+
+/** The request's one usage record and the responses that end it. */
+class Bookkeeping {
+  readonly record: RequestRecord;
+  /** Sent with every answer: the request id, and rate-limit headers once the key's limits ran. */
+  readonly headers: Record<string, string>;
+  readonly #dialect: EmbeddingsCodec;
+  readonly #usage: Gateway["usage"];
+
+  constructor(input: EmbeddingsInput, gw: Gateway) {
+    this.record = {
+      requestId: input.requestId,
+      startedAt: input.startedAt,
+      apiIn: input.codec.api,
+      kind: "embedding",
+      stream: false,
+      status: 0,
+      attempts: [],
+      usageSource: "none",
+      durationMs: 0,
+      clientIp: input.clientIp,
+      userAgent: input.request.headers.get("user-agent") ?? undefined,
+      trace: input.trace,
+    };
+    this.headers = { "x-request-id": input.requestId };
+    this.#dialect = input.codec;
+    this.#usage = gw.usage;
+  }
+
+  /** A request that fails in the end is logged under the target of its last attempt. */
+  attempt(
+    candidate: Candidate,
+    api: ApiName,
+    startedAt: number,
+    status: number,
+    reason?: string,
+  ): void {
+    this.servedBy(candidate, api);
+    this.record.attempts.push({
+      provider: candidate.provider,
+      model: candidate.model,
+      status,
+      ...(reason === undefined ? {} : { reason }),
+      ms: Date.now() - startedAt,
+    });
+  }
+
+  servedBy(candidate: Candidate, api: ApiName): void {
+    this.record.provider = candidate.provider;
+    this.record.model = candidate.model;
+    this.record.apiOut = api;
+  }
+
+  /** The answer in the client's dialect; usage estimated when the provider gave no count. */
+  answered(
+    candidate: Candidate,
+    api: ApiName,
+    attemptStart: number,
+    request: UnifiedEmbeddingRequest,
+    outcome: { vectors: number[][]; inputTokens?: number },
+  ): Response {
+    this.servedBy(candidate, api);
+    this.record.upstreamMs = Date.now() - attemptStart;
+    this.record.usageSource = outcome.inputTokens === undefined ? "estimated" : "provider";
+    const inputTokens = outcome.inputTokens ?? estimateEmbeddingTokens(request.items);
+    this.record.usage = { ...emptyUsage(), inputTokens };
+    const answer = this.#dialect.encodeResponse({ vectors: outcome.vectors, inputTokens }, request);
+    this.#complete(200);
+    return jsonResponse(answer, 200, this.headers);
+  }
+
+  fail(error: GatewayError): Response {
+    this.#complete(error.status, { kind: error.kind, message: error.message });
+    return errorResponse(CODECS[this.#dialect.api], error, this.headers);
+  }
+
+  clientGone(): Response {
+    this.#complete(CLIENT_CLOSED, { kind: "client_aborted", message: "client disconnected" });
+    return new Response(null, { status: CLIENT_CLOSED, headers: this.headers });
+  }
+
+  #complete(status: number, error?: RequestRecord["error"]): void {
+    this.record.status = status;
+    if (error !== undefined) this.record.error = error;
+    this.record.durationMs = Date.now() - this.record.startedAt;
+    this.#usage.record(this.record);
+  }
 }
 
 function refusal(error: GatewayError): AttemptFailure {
@@ -192,12 +258,4 @@ function refusal(error: GatewayError): AttemptFailure {
     fallback: true,
     providerWide: false,
   };
-}
-
-function clientGone(
-  complete: (status: number, error?: RequestRecord["error"]) => void,
-  headers: Record<string, string>,
-): Response {
-  complete(CLIENT_CLOSED, { kind: "client_aborted", message: "client disconnected" });
-  return new Response(null, { status: CLIENT_CLOSED, headers });
 }

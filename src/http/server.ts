@@ -386,6 +386,7 @@ function buildRouter(
           startedAt: context.startedAt,
           clientIp: context.clientIp,
           signal: request.signal,
+          trace: telemetry?.traceFor(request.headers),
         }, gateway));
     };
 

@@ -205,3 +205,47 @@ Deno.test("embeddings: a provider's 400 is the client's answer, without fallback
     await world.close();
   }
 });
+
+Deno.test("embeddings: a client that leaves before the answer is logged once as 499", async () => {
+  const world = await startEmbeddingsWorld({ delayMs: 300 });
+  try {
+    // A small body: Deno's server notices a closed connection during a handler only when the
+    // request was small (with ~500 bytes and more, only when it writes the answer).
+    const body = JSON.stringify({ model: "embed-gemini", input: ["a", "b"] });
+    const port = Number(new URL(world.gateway.url).port);
+    const socket = await Deno.connect({ hostname: "127.0.0.1", port });
+    await socket.write(new TextEncoder().encode(
+      `POST /v1/embeddings HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${TEST_KEY}\r\n` +
+        `content-type: application/json\r\ncontent-length: ${body.length}\r\n\r\n${body}`,
+    ));
+    while (world.fake.calls.length === 0) await new Promise((r) => setTimeout(r, 5));
+    socket.close();
+    const [record] = await world.gateway.waitForRecords(1);
+    assert.equal(record.status, 499);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(world.gateway.records.length, 1, "exactly one usage record");
+    assert.equal(world.fake.calls.length, 1);
+  } finally {
+    await world.close();
+  }
+});
+
+Deno.test("embeddings: one failed call of a split batch fails the target and stops the rest", async () => {
+  const world = await startEmbeddingsWorld({
+    failFirst: { calls: 1, status: 503, body: { error: { code: 503, message: "overloaded" } } },
+  });
+  try {
+    const { status, body } = await postJson(world.gateway.url, "/v1/embeddings", {
+      model: "embed-gemini",
+      input: texts(950),
+    });
+    assert.equal(status, 503);
+    assert.match(String((body.error as Record<string, unknown>).message), /overloaded/);
+    assert.ok(world.fake.calls.length < 10, `${world.fake.calls.length} calls: the rest stopped`);
+    const records = await world.gateway.waitForRecords(1);
+    assert.equal(records.length, 1);
+    assert.deepEqual(records[0].attempts.map((a) => a.status), [503]);
+  } finally {
+    await world.close();
+  }
+});
