@@ -81,7 +81,8 @@ function providerProblems(
   if ((credentials === undefined) === (accessToken === undefined)) {
     problems.push(problem(
       at("vertex"),
-      "expected exactly one of credentials (a service-account key) and access_token",
+      "expected exactly one of credentials (a service-account key or user credentials, e.g. " +
+        "credentials: ${GOOGLE_APPLICATION_CREDENTIALS}) and access_token",
     ));
   } else if (credentials !== undefined && isUnset(at("vertex", "credentials")) === undefined) {
     const read = readGoogleCredentials(credentials, configDir);

@@ -33,8 +33,11 @@ const location = z.string().regex(/^[a-z][a-z0-9-]*$/, {
   error: "expected a Google Cloud location such as us-central1, us-east5 or global",
 });
 
+/** A project id, or a project number (which YAML reads as a number). */
+const project = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
+
 export const vertexSchema = z.strictObject({
-  project: z.string().min(1),
+  project,
   location,
   /** A service-account JSON key: a file path, or the JSON itself. */
   credentials: z.string().min(1).optional(),

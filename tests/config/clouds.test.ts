@@ -56,7 +56,7 @@ Deno.test("Vertex picks the regional host, or aiplatform.googleapis.com for glob
     vertex: { project: p1, location: us-east5, credentials: sa.json }
   world:
     api: gemini
-    vertex: { project: p1, location: global, access_token: ya29.token }
+    vertex: { project: 123456789012, location: global, access_token: ya29.token }
   private:
     api: gemini
     base_url: https://vertex.internal.example/
@@ -66,6 +66,9 @@ Deno.test("Vertex picks the regional host, or aiplatform.googleapis.com for glob
   );
   assert.equal(config.providers.east.baseUrl, "https://us-east5-aiplatform.googleapis.com");
   assert.equal(config.providers.world.baseUrl, "https://aiplatform.googleapis.com");
+  const world = config.providers.world.cloud;
+  assert.ok(world?.kind === "vertex");
+  assert.equal(world.project, "123456789012", "a project number is a project too");
   assert.equal(config.providers.private.baseUrl, "https://vertex.internal.example");
   const east = config.providers.east.cloud;
   assert.ok(east?.kind === "vertex" && east.auth.kind === "service_account");

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { parseConfigText } from "../../src/config/load.ts";
 import type { Config } from "../../src/config/types.ts";
+import type { ServerOptions } from "../../src/http/server.ts";
 import { TEST_KEY } from "../support/config.ts";
 import { startGateway, type TestGateway } from "../support/gateway.ts";
 
@@ -26,8 +27,9 @@ ${providers}`;
 export async function withCloudGateway(
   config: Config,
   fn: (gateway: TestGateway) => Promise<void>,
+  options: ServerOptions = {},
 ): Promise<void> {
-  const gateway = await startGateway(config);
+  const gateway = await startGateway(config, options);
   try {
     await fn(gateway);
   } finally {

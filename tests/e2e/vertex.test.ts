@@ -19,6 +19,7 @@ import { ask, NORMAL_STOP, TOOL_STOP } from "./clients.ts";
 import { cloudConfig, withCloudGateway } from "./cloud_gateway.ts";
 import { TEST_KEY } from "../support/config.ts";
 import { usageLine } from "../../src/usage/log_line.ts";
+import { ALWAYS_HEALTHY } from "../../src/routing/health.ts";
 
 const PROJECT = "plexus-test";
 const LOCATION = "us-east5";
@@ -356,4 +357,34 @@ Deno.test("user credentials (authorized_user) are refreshed at the token URI and
     await vertex.close();
     await tokens.close();
   }
+});
+
+Deno.test("a token Vertex refuses (401) is dropped: the next call fetches a new one", async () => {
+  await withVertex(async (setup) => {
+    const env = { VERTEX_KEY_JSON: JSON.stringify(setup.account.json) };
+    // No cooldowns here: the point is what the next call to the same provider sends.
+    const options = { health: ALWAYS_HEALTHY };
+    await withCloudGateway(cloudConfig(vertexProviders(setup), env), async (gateway) => {
+      const ask3 = () =>
+        ask("gemini", gateway.url, { model: MODELS.gemini, prompt: "hi", stream: false });
+      assert.equal((await ask3()).text, "Hello from gemini fake");
+      setup.vertex.enqueue({
+        kind: "error",
+        status: 401,
+        body: {
+          error: {
+            code: 401,
+            message: "Request had invalid authentication credentials.",
+            status: "UNAUTHENTICATED",
+          },
+        },
+      });
+      await assert.rejects(ask3());
+      assert.equal(setup.tokens.grants.length, 1);
+      assert.equal((await ask3()).text, "Hello from gemini fake");
+      assert.equal(setup.tokens.grants.length, 2, "a new token after the refusal");
+      const [, refusedCall, lastCall] = setup.vertex.requests;
+      assert.notEqual(lastCall.headers["authorization"], refusedCall.headers["authorization"]);
+    }, options);
+  });
 });

@@ -163,7 +163,11 @@ function tokenFailure(message: string): AttemptFailure {
 /** Google OAuth access tokens (`ya29.` prefix), should Vertex ever echo the one it refused. */
 const GOOGLE_TOKEN = /ya29\.[A-Za-z0-9_.-]+/g;
 
-/** The client-safe message of an upstream error body, and an OpenAI `code` worth keeping. */
+/**
+ * The client-safe message of an upstream error body, and an OpenAI `code` worth keeping. A 401
+ * from a provider whose tokens Plexus fetches also drops the cached token, so a revoked token is
+ * replaced at the next call rather than at its expiry.
+ */
 export function providerErrorDetails(
   codec: Codec,
   provider: ProviderConfig,
@@ -174,6 +178,7 @@ export function providerErrorDetails(
     provider.apiKey,
     ...cloudSecrets(provider.cloud),
   ]);
+  if (status === 401 && provider.cloud !== undefined) tokenSource(provider.cloud)?.forget();
   const code = provider.cloud?.kind === "azure" ? azureErrorCode(bodyText) : undefined;
   const safe = provider.cloud?.kind === "vertex"
     ? message.replace(GOOGLE_TOKEN, "[redacted]")

@@ -68,6 +68,11 @@ export class TokenCache {
     return this.#refresh(send);
   }
 
+  /** The provider refused the cached token (revoked, say): the next call fetches a new one. */
+  forget(): void {
+    this.#cached = undefined;
+  }
+
   #failedRecently(now: number): boolean {
     return this.#failure !== undefined && now - this.#failure.at < FAILURE_HOLD_MS;
   }
