@@ -92,6 +92,7 @@ function serverSpan(record: RequestRecord, trace: TraceIds): SpanData {
   put(attrs, "plexus.api_in", record.apiIn);
   put(attrs, "plexus.api_out", record.apiOut);
   put(attrs, "plexus.stream", record.stream ? "true" : "false");
+  put(attrs, "plexus.refused", record.refused);
   if (record.error !== undefined) put(attrs, "error.type", record.error.kind);
   return {
     traceId: trace.traceId,

@@ -83,10 +83,6 @@ export class GatewayMetrics implements UsageSink {
     "Tokens by client key and type (input excludes cache reads and writes).",
   );
   readonly keyCost = new Counter("plexus_key_cost_usd_total", "Cost in USD by client key.");
-  readonly keyRefusals = new Counter(
-    "plexus_key_refusals_total",
-    "Requests answered 4xx before any provider was called, by client key and error kind.",
-  );
   readonly refusals = new Counter(
     "plexus_refusals_total",
     "Requests Plexus refused itself, by client key and reason (scope or the limit hit).",
@@ -130,9 +126,6 @@ export class GatewayMetrics implements UsageSink {
     }
     const key = { key: record.key ?? "" };
     this.keyRequests.inc({ ...key, status: statusLabel(record.status) });
-    if (record.attempts.length === 0 && record.status >= 400 && record.status < 499) {
-      this.keyRefusals.inc({ ...key, reason: record.error?.kind ?? "unknown" });
-    }
     const usage = countedUsage(record);
     if (usage === undefined) return;
     const counts: Record<string, number> = {
@@ -173,7 +166,6 @@ export class GatewayMetrics implements UsageSink {
       this.keyRequests.render(),
       this.keyTokens.render(),
       this.keyCost.render(),
-      this.keyRefusals.render(),
     ];
     const cooling = this.live.cooling?.();
     if (cooling !== undefined) {
