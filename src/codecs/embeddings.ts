@@ -3,6 +3,7 @@
  * fulfils (OpenAI `POST /embeddings` in `chat/`, Gemini `:embedContent`/`:batchEmbedContents` in
  * `gemini/`). Like `codec.ts`, everything here is pure: the gateway does the I/O.
  */
+import type { Route } from "./codec.ts";
 import type { ApiName } from "./registry.ts";
 
 /** One thing to embed: text, or token ids (OpenAI only: no other API takes tokens). */
@@ -61,6 +62,8 @@ export interface EmbeddingsCodec {
   readonly api: ApiName;
 
   // ---- as the client's dialect -------------------------------------------------------------
+  /** Where clients send embeddings requests (always `POST`). */
+  readonly routes: readonly EmbeddingRoute[];
   /** Most inputs one client request may carry (the API's own documented limit). */
   readonly maxInputsPerRequest: number;
   /** Validates the body; throws `GatewayError` (400) naming the bad field. */
@@ -80,6 +83,11 @@ export interface EmbeddingsCodec {
   upstreamUrl(baseUrl: string, model: string): string;
   /** Reads one call's answer for `count` items; throws when it is not a valid answer. */
   decodeResponse(body: unknown, count: number): UnifiedEmbeddingResponse;
+}
+
+/** An embeddings endpoint, with what its URL says beyond the body. */
+export interface EmbeddingRoute extends Route {
+  context?(params: Record<string, string>): EmbeddingInbound;
 }
 
 /** What the router knows about an inbound embeddings request beyond its body. */

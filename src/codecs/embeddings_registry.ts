@@ -12,3 +12,6 @@ export const EMBEDDING_CODECS: Readonly<Partial<Record<ApiName, EmbeddingsCodec>
   responses: openAiEmbeddings,
   gemini: geminiEmbeddings,
 };
+
+/** The embeddings APIs clients may speak to Plexus, each with its routes. */
+export const EMBEDDING_DIALECTS: readonly EmbeddingsCodec[] = [openAiEmbeddings, geminiEmbeddings];

@@ -14,9 +14,8 @@ import type { Config } from "../config/types.ts";
 import { handleGeneration } from "../gateway/dispatch.ts";
 import type { Gateway } from "../gateway/gateway.ts";
 import { handleEmbeddings } from "../gateway/embeddings.ts";
-import type { EmbeddingInbound, EmbeddingsCodec } from "../codecs/embeddings.ts";
-import { openAiEmbeddings } from "../codecs/chat/embeddings.ts";
-import { geminiEmbeddings } from "../codecs/gemini/embeddings.ts";
+import type { EmbeddingsCodec } from "../codecs/embeddings.ts";
+import { EMBEDDING_DIALECTS } from "../codecs/embeddings_registry.ts";
 import { countTokens } from "../gateway/count_tokens.ts";
 import { errorResponse, jsonResponse } from "../gateway/respond.ts";
 import { ALWAYS_HEALTHY, type TargetHealth } from "../routing/health.ts";
@@ -306,14 +305,37 @@ export function dialectOf(request: Request, url: URL): InboundCodec {
   return byHeader ?? DEFAULT_DIALECT;
 }
 
-/** Gemini `models.embedContent` and `models.batchEmbedContents` (ai.google.dev/api/embeddings). */
-const GEMINI_EMBED = /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):(embedContent|batchEmbedContents)$/;
-
 type RouteHandler = Handler<RequestContext>;
 
 function addRoute(router: Router<RequestContext>, route: Route, handler: RouteHandler): void {
   if (typeof route.path === "string") router.on("POST", route.path, handler);
   else router.onPattern("POST", route.path, [...(route.params ?? [])], handler);
+}
+
+/** An embeddings API's routes (`src/codecs/embeddings.ts`). */
+function addEmbeddingRoutes(
+  router: Router<RequestContext>,
+  codec: EmbeddingsCodec,
+  served: Served,
+): void {
+  const { gateway, observability, telemetry } = served;
+  for (const route of codec.routes) {
+    addRoute(router, route, (request, url, params, context) => {
+      context.responseHasRequestId = true;
+      return observability.track(request, context, () =>
+        handleEmbeddings({
+          request,
+          url,
+          codec,
+          inbound: route.context?.(params) ?? {},
+          requestId: context.requestId,
+          startedAt: context.startedAt,
+          clientIp: context.clientIp,
+          signal: request.signal,
+          trace: telemetry?.traceFor(request.headers),
+        }, gateway));
+    });
+  }
 }
 
 /** Every route a codec serves: generation, token counting, its own model-list paths. */
@@ -372,35 +394,7 @@ function buildRouter(
   telemetry: Telemetry | undefined,
   stateStore: () => StateStatus,
 ): Router<RequestContext> {
-  const embeddings =
-    (codec: EmbeddingsCodec, inbound: (params: Record<string, string>) => EmbeddingInbound) =>
-    (request: Request, url: URL, params: Record<string, string>, context: RequestContext) => {
-      context.responseHasRequestId = true;
-      return observability.track(request, context, () =>
-        handleEmbeddings({
-          request,
-          url,
-          codec,
-          inbound: inbound(params),
-          requestId: context.requestId,
-          startedAt: context.startedAt,
-          clientIp: context.clientIp,
-          signal: request.signal,
-          trace: telemetry?.traceFor(request.headers),
-        }, gateway));
-    };
-
   const router = new Router<RequestContext>()
-    .on("POST", "/v1/embeddings", embeddings(openAiEmbeddings, () => ({})))
-    .onPattern(
-      "POST",
-      GEMINI_EMBED,
-      ["model", "method"],
-      embeddings(geminiEmbeddings, (params) => ({
-        model: params.model,
-        single: params.method === "embedContent",
-      })),
-    )
     .on("GET", "/metrics", (request) => observability.metricsResponse(request))
     .on("GET", "/health", (request, url, _params, context) => {
       const basic = {
@@ -445,6 +439,9 @@ function buildRouter(
     );
   for (const api of INBOUND_API_NAMES) {
     addCodecRoutes(router, api, { gateway, observability, telemetry });
+  }
+  for (const codec of EMBEDDING_DIALECTS) {
+    addEmbeddingRoutes(router, codec, { gateway, observability, telemetry });
   }
   // After the codecs' patterns: Gemini's also start with /v1/models/.
   return router.onPattern("GET", /^\/v1\/models\/(.+)$/, ["id"], async (request, url, params) => {

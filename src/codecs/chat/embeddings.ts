@@ -14,6 +14,7 @@ import { decodeEmbeddingResponse, encodeEmbeddingResponse } from "./embeddings_r
 
 export const openAiEmbeddings: EmbeddingsCodec = {
   api: "chat",
+  routes: [{ path: "/v1/embeddings" }],
   maxInputsPerRequest: OPENAI_MAX_INPUTS,
   decodeRequest: decodeEmbeddingRequest,
   encodeResponse: encodeEmbeddingResponse,

@@ -14,6 +14,12 @@ import { decodeEmbeddingResponse, encodeEmbeddingResponse } from "./embeddings_r
 
 export const geminiEmbeddings: EmbeddingsCodec = {
   api: "gemini",
+  // The SDKs use `v1beta` by default and `v1` or `v1alpha` when configured; all three are served.
+  routes: [{
+    path: /^\/(?:v1beta|v1|v1alpha)\/models\/(.+):(embedContent|batchEmbedContents)$/,
+    params: ["model", "method"],
+    context: (params) => ({ model: params.model, single: params.method === "embedContent" }),
+  }],
   maxInputsPerRequest: GEMINI_MAX_BATCH,
   decodeRequest: decodeEmbeddingRequest,
   encodeResponse: encodeEmbeddingResponse,
