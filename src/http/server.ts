@@ -40,6 +40,8 @@ import { createUpstreamTransport } from "../upstream/transport.ts";
 import { EventLoopTurns } from "../wire/event_loop_turns.ts";
 import { keptResponse, RESPONSE_PATH } from "./kept_responses.ts";
 import { MemoryResponsesStore } from "../state/responses_store.ts";
+import { trustedProxiesOf } from "../edge/client_ip.ts";
+import { withCors } from "../edge/cors.ts";
 import { staleProviders } from "../reload/config_changes.ts";
 import { forgetProviders, startReloading } from "../reload/live.ts";
 import type { Reloader, ReloadSource } from "../reload/reloader.ts";
@@ -178,21 +180,25 @@ export async function startServer(
       const requestId = clientRequestId !== null && REQUEST_ID.test(clientRequestId)
         ? clientRequestId
         : crypto.randomUUID();
+      const current = gateway.config;
       const context: RequestContext = {
         requestId,
         startedAt: Date.now(),
-        clientIp: connection.remoteAddr.hostname,
+        clientIp: trustedProxiesOf(current.server.trustedProxies).clientIp(
+          connection.remoteAddr.hostname,
+          request.headers,
+        ),
         serverStartedAt: startedAt,
         connection,
       };
-      const current = gateway.config;
       if (
         current.allowNoAuth &&
         !hostAllowedWithoutAuth(request.headers.get("host"), current.server.allowedHosts)
       ) {
         return foreignHost(request, url, requestId);
       }
-      return route(router, request, url, context);
+      const routing = router;
+      return withCors(current.server.cors, request, () => route(routing, request, url, context));
     },
   });
   let stopped: Promise<void> | undefined;
