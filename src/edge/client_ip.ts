@@ -59,7 +59,7 @@ export function forwardedHops(headers: Headers): string[] {
   return xff.split(",").slice(-MAX_HOPS).map((hop) => nodeAddress(hop.trim()));
 }
 
-/** `[2001:db8::1]:4711` → `2001:db8::1`; `192.0.2.1:80` → `192.0.2.1`; others unchanged. */
+/** `[2001:db8::1]:4711` -> `2001:db8::1`; `192.0.2.1:80` -> `192.0.2.1`; others unchanged. */
 function nodeAddress(node: string): string {
   const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(node);
   if (bracketed !== null) return bracketed[1];

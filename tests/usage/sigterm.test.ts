@@ -67,7 +67,11 @@ Deno.test({
     };
     const load: Promise<void>[] = [];
     for (let i = 0; i < 40; i++) load.push(send());
-    await new Promise((r) => setTimeout(r, 60));
+    // All 40 in flight (the upstream holds each for 150 ms) before the signal, even on a busy machine.
+    const deadline = Date.now() + 10_000;
+    while (fake.requests.length < 40 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
     child.kill("SIGTERM");
     for (let i = 0; i < 10; i++) load.push(send());
     await Promise.all(load);
