@@ -8,7 +8,14 @@ import {
 } from "../codecs/unified.ts";
 import { sseFrame, SseParser } from "../wire/sse.ts";
 import type { RequestRecord } from "../usage/record.ts";
-import { type Attempt, CLIENT_CLOSED, type Complete, streamFailure } from "./attempt.ts";
+import {
+  type Attempt,
+  attemptLimits,
+  CLIENT_CLOSED,
+  type Complete,
+  streamFailure,
+} from "./attempt.ts";
+import { scrubSecrets, scrubSecretsInBytes } from "../auth/secrets.ts";
 import type { Gateway } from "./gateway.ts";
 import { firstFrameEnd, FrameBoundary } from "../wire/sse_frames.ts";
 
@@ -34,7 +41,8 @@ export function answerStream(
   gw: Gateway,
 ): Response {
   const { call, inCodec, outCodec, passThrough, isHidden } = attempt;
-  const parser = new SseParser();
+  const maxFrameBytes = attemptLimits(attempt).upstreamFrameBytes;
+  const parser = new SseParser(maxFrameBytes);
   /** Upstream streams that are not SSE (translated only: no client speaks such an API). */
   const frameReader = outCodec.createFrameReader?.();
   const decoder = outCodec.createStreamDecoder(unified);
@@ -50,7 +58,11 @@ export function answerStream(
     peeked = undefined;
     return Promise.resolve(chunk);
   };
-  const frames = new FrameBoundary();
+  const frames = new FrameBoundary(maxFrameBytes);
+  if (frameReader === undefined) call.countIdleByFrames();
+  /** What goes to the client: provider text may echo a key or a configured header value. */
+  const emit = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) =>
+    controller.enqueue(textEncoder.encode(scrubSecrets(text)));
   /** Whether bytes went to the client, and whether the runtime was given a turn to send them. */
   let sentFirst = false;
   let turnTaken = false;
@@ -61,7 +73,7 @@ export function answerStream(
     else if (record.ttftMs === undefined && CONTENT_EVENTS.has(event.type)) {
       record.ttftMs = Date.now() - record.startedAt;
     } else if (event.type === "error") {
-      upstreamError = { kind: event.error.kind, message: event.error.message };
+      upstreamError = { kind: event.error.kind, message: scrubSecrets(event.error.message) };
     } else if (event.type === "finish") record.finishReason = event.stopReason;
   };
   /** Runs events through observation and (when translating) the encoder. */
@@ -165,7 +177,7 @@ export function answerStream(
           heldText = "";
           const out = decodeFrames(parser.push(held));
           if (out !== "") {
-            controller.enqueue(textEncoder.encode(out));
+            emit(controller, out);
             return;
           }
         }
@@ -174,7 +186,7 @@ export function answerStream(
           if (chunk === undefined) {
             tapUntapped();
             const rest = frames.rest();
-            if (rest.byteLength > 0) controller.enqueue(rest);
+            if (rest.byteLength > 0) controller.enqueue(scrubSecretsInBytes(rest));
             let out = "";
             for (const sse of frameReader?.end() ?? parser.end()) {
               out += translate(decoder.push(sse));
@@ -182,7 +194,7 @@ export function answerStream(
             }
             out += translate(decoder.end());
             if (encoder !== undefined) out += encoder.end();
-            if (out !== "") controller.enqueue(textEncoder.encode(out));
+            if (out !== "") emit(controller, out);
             controller.close();
             call.close();
             settle(200, upstreamError);
@@ -191,7 +203,7 @@ export function answerStream(
           if (isHidden !== undefined) {
             const out = forwardVisible(textDecoder.decode(chunk, { stream: true }));
             if (out === "") continue;
-            controller.enqueue(textEncoder.encode(out));
+            emit(controller, out);
             sentFirst = true;
             return;
           }
@@ -201,7 +213,7 @@ export function answerStream(
             // Whole frames only, so an error frame after a break never lands mid-frame.
             const whole = frames.push(chunk);
             if (whole.byteLength === 0) continue;
-            controller.enqueue(whole);
+            controller.enqueue(scrubSecretsInBytes(whole));
             sentFirst = true;
             return;
           }
@@ -209,7 +221,7 @@ export function answerStream(
             ? decodeText(textDecoder.decode(chunk, { stream: true }))
             : decodeFrames(frameReader.push(chunk));
           if (out !== "") {
-            controller.enqueue(textEncoder.encode(out));
+            emit(controller, out);
             sentFirst = true;
             return;
           }
@@ -232,7 +244,7 @@ export function answerStream(
           type: "error",
           error: { kind: failure.kind, message: failure.message, status },
         }) + errorEncoder.end();
-        controller.enqueue(textEncoder.encode(out));
+        emit(controller, out);
         controller.close();
         settle(status, { kind: failure.kind, message: failure.message });
       }

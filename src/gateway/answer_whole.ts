@@ -1,9 +1,10 @@
 /** A non-streamed answer: read whole, translated (or passed through), and accounted for. */
+import { scrubSecrets } from "../auth/secrets.ts";
 import type { EncodeContext } from "../codecs/codec.ts";
 import type { UnifiedRequest } from "../codecs/unified.ts";
 import { type AttemptFailure, badResponseFailure } from "../upstream/failure.ts";
 import type { RequestRecord } from "../usage/record.ts";
-import { type Attempt, streamFailure } from "./attempt.ts";
+import { type Attempt, attemptLimits, streamFailure } from "./attempt.ts";
 
 /** A non-streamed answer: read it whole, translate it, or say why this target failed. */
 export async function answerWhole(
@@ -15,7 +16,7 @@ export async function answerWhole(
 ): Promise<{ response: Response } | { failure: AttemptFailure }> {
   let text: string;
   try {
-    text = await attempt.call.text();
+    text = await attempt.call.text(attemptLimits(attempt).upstreamBodyBytes);
   } catch (error) {
     return { failure: streamFailure(error) };
   }
@@ -43,9 +44,12 @@ export async function answerWhole(
     status: 200,
     ms: record.upstreamMs,
   });
-  const out = attempt.passThrough
-    ? text
-    : JSON.stringify(attempt.inCodec.fromUnifiedResponse(response, encodeContext));
+  // A provider may echo what it received, keys and configured headers included.
+  const out = scrubSecrets(
+    attempt.passThrough
+      ? text
+      : JSON.stringify(attempt.inCodec.fromUnifiedResponse(response, encodeContext)),
+  );
   return {
     response: new Response(out, {
       status: 200,

@@ -2,6 +2,8 @@
  * One try at one target, as the answer modules see it, and what a failure in the middle of an
  * answer means for the client.
  */
+import { DEFAULT_LIMITS, type Limits } from "../config/limits.ts";
+import { TooLargeError } from "../wire/too_large.ts";
 import type { Codec, InboundCodec, SseEvent } from "../codecs/codec.ts";
 import { GatewayError } from "../codecs/unified.ts";
 import type { Candidate } from "../routing/resolve.ts";
@@ -24,6 +26,8 @@ export interface Attempt {
   call: OpenCall;
   attemptStart: number;
   candidate: Candidate;
+  /** Caps on what the provider may send back; the defaults when absent. */
+  limits?: Pick<Limits, "upstreamBodyBytes" | "upstreamFrameBytes">;
 }
 
 export function stoppingError(): GatewayError {
@@ -55,5 +59,13 @@ export function streamFailure(error: unknown): AttemptFailure {
       providerWide: false,
     };
   }
+  if (error instanceof TooLargeError) return badResponseFailure(error.message);
   return badResponseFailure("upstream stream broke or could not be read before it was complete");
+}
+
+/** The caps on what this attempt's provider may send back. */
+export function attemptLimits(
+  attempt: Attempt,
+): Pick<Limits, "upstreamBodyBytes" | "upstreamFrameBytes"> {
+  return attempt.limits ?? DEFAULT_LIMITS;
 }

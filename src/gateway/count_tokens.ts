@@ -5,6 +5,7 @@
  * Plexus answers an estimate (about four characters of JSON per token), since the other APIs
  * have no such call.
  */
+import { scrubSecrets } from "../auth/secrets.ts";
 import type { InboundCodec, TokenCounting } from "../codecs/codec.ts";
 import { type ApiName, inboundCodec } from "../codecs/registry.ts";
 import { GatewayError, invalidRequest } from "../codecs/unified.ts";
@@ -101,10 +102,14 @@ async function askUpstream(gw: Gateway, request: Request, count: UpstreamCount):
     const { kind, message, status } = outcome.failure;
     return errorResponse(codec, new GatewayError(kind, message, { status }));
   }
-  const text = await outcome.call.text();
   const status = outcome.call.response.status;
-  if (status >= 200 && status < 300) {
-    return new Response(text, { headers: { "content-type": "application/json" } });
+  const ok = status >= 200 && status < 300;
+  const limits = gw.config.limits;
+  const text = ok
+    ? await outcome.call.text(limits.upstreamBodyBytes)
+    : await outcome.call.text(limits.upstreamErrorBytes, "truncate");
+  if (ok) {
+    return new Response(scrubSecrets(text), { headers: { "content-type": "application/json" } });
   }
   // Compatible servers often lack the endpoint: estimate rather than fail the agent.
   if (status === 404) return jsonResponse(counting.answer(estimateTokens(prompt)));

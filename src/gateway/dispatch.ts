@@ -44,6 +44,7 @@ import {
   streamFailure,
 } from "./attempt.ts";
 import { readJsonBody } from "./body.ts";
+import { misfitAnswer } from "./misfit_answer.ts";
 import { applyToolPolicy } from "./tool_policy.ts";
 import {
   keepContext,
@@ -290,10 +291,16 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
     }
 
     const status = call.response.status;
+    const misfit = misfitAnswer(call.response, unified.stream);
+    if (misfit !== undefined) {
+      call.abort();
+      failed(misfit);
+      continue;
+    }
     if (status < 200 || status > 299) {
       let text = "";
       try {
-        text = await call.text();
+        text = await call.text(gw.config.limits.upstreamErrorBytes, "truncate");
       } catch {
         // The error body is a courtesy; its status already says what happened.
       }
@@ -333,6 +340,7 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
       call,
       attemptStart,
       candidate,
+      limits: gw.config.limits,
     };
 
     if (!unified.stream) {

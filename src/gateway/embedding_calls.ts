@@ -3,6 +3,7 @@
  * per-call limit needs, a few of them in flight at a time, reassembled in input order. The first
  * failing call cancels the others and fails the whole target (the caller may fall back).
  */
+import { DEFAULT_LIMITS } from "../config/limits.ts";
 import type { EmbeddingsCodec, UnifiedEmbeddingRequest } from "../codecs/embeddings.ts";
 import { CODECS } from "../codecs/registry.ts";
 import type { ProviderConfig } from "../config/types.ts";
@@ -161,7 +162,8 @@ async function embedCall(
   const opened = outcome.call;
   let text: string;
   try {
-    text = await opened.text();
+    // Embeddings bodies are large but bounded: the default cap on whole answers applies.
+    text = await opened.text(DEFAULT_LIMITS.upstreamBodyBytes);
   } catch (error) {
     opened.abort();
     if (signal.aborted) throw new ClientAbortedError();

@@ -1,6 +1,7 @@
 /** Building HTTP responses: JSON bodies and errors in the caller's dialect. */
 import type { InboundCodec } from "../codecs/codec.ts";
 import { GatewayError } from "../codecs/unified.ts";
+import { scrubSecrets } from "../auth/secrets.ts";
 
 export function jsonResponse(
   body: unknown,
@@ -16,8 +17,10 @@ export function jsonResponse(
 /** The error with the status the caller's dialect gives it (`ClientDialect.errorStatus`). */
 function statusInDialect(codec: InboundCodec, error: GatewayError): GatewayError {
   const status = codec.errorStatus(error);
-  if (status === error.status) return error;
-  return new GatewayError(error.kind, error.message, {
+  // Error messages often quote a provider: no secret it echoed reaches the client.
+  const message = scrubSecrets(error.message);
+  if (status === error.status && message === error.message) return error;
+  return new GatewayError(error.kind, message, {
     status,
     param: error.param,
     retryAfter: error.retryAfter,

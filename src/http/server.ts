@@ -32,6 +32,8 @@ import { fanOut } from "../usage/usage_log.ts";
 import { presentedSecret } from "../auth/client_keys.ts";
 import { defaultInstanceId, openTeamState, type StateStatus } from "./team_state.ts";
 import { KeysAdmin } from "../admin/keys.ts";
+import { rememberSecrets } from "../auth/secrets.ts";
+import { scrubbedSink } from "../usage/scrubbed_sink.ts";
 import { listModels, retrieveModel } from "./models.ts";
 import { type Handler, Router } from "./router.ts";
 import { hostAllowedWithoutAuth } from "./host_check.ts";
@@ -148,7 +150,8 @@ export async function startServer(
     keys: new KeysAdmin({ keys: team.keys, usage: team.usage }),
     stateStore: team.status,
   });
-  gateway.usage = fanOut([observability.sink, admin.usageSink, team.sink]);
+  rememberSecrets(config);
+  gateway.usage = scrubbedSink(fanOut([observability.sink, admin.usageSink, team.sink]));
   started = true;
   const routerFor = (gw: Gateway) =>
     registerAdminRoutes(buildRouter(gw, observability, spans, team.status), admin);
@@ -157,6 +160,7 @@ export async function startServer(
     current: () => gateway.config,
     publish: (event, data) => admin.events.publish(event, data),
     apply(next, changes) {
+      rememberSecrets(next);
       Object.assign(shared, next);
       gateway = { ...gateway, config: next, keys: team.keys.rebuild(next) };
       router = routerFor(gateway);

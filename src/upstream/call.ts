@@ -4,6 +4,9 @@
  * (`transport.ts`), or `fetch` when none is given.
  */
 import type { Timeouts } from "../config/types.ts";
+import { concatBytes } from "../wire/bytes.ts";
+import { FrameEnds } from "../wire/sse_frames.ts";
+import { TooLargeError } from "../wire/too_large.ts";
 import { callDeadlines, type Deadline } from "./deadlines.ts";
 import { type AttemptFailure, connectionFailure, timeoutFailure } from "./failure.ts";
 import { viaFetch } from "./transport.ts";
@@ -79,6 +82,8 @@ export class OpenCall {
   /** Why the call was cut (timeout, shutdown): what a pending read reports instead of "aborted". */
   #failure: Error | undefined;
   #closed = false;
+  /** Set by `countIdleByFrames`: only chunks that complete a frame count as activity. */
+  #frames: FrameEnds | undefined;
 
   constructor(
     response: UpstreamResponse,
@@ -115,7 +120,9 @@ export class OpenCall {
     try {
       const chunk = await this.response.read();
       if (this.#failure !== undefined) throw this.#failure;
-      this.#lastActivity = Date.now();
+      if (chunk === undefined || this.#frames?.completedIn(chunk) !== false) {
+        this.#lastActivity = Date.now();
+      }
       return chunk;
     } catch (error) {
       throw this.#failure ?? error;
@@ -125,16 +132,28 @@ export class OpenCall {
   }
 
   /**
-   * The whole body as text (non-streamed answers), read natively in one go; the watchdog still
-   * applies the idle and total limits (idle counts from the headers, as nothing streams).
+   * From now on the idle limit counts from the last complete server-sent event, not the last
+   * byte: a provider trickling one endless line is as stuck as a silent one.
    */
-  async text(): Promise<string> {
+  countIdleByFrames(): void {
+    this.#frames = new FrameEnds();
+  }
+
+  /**
+   * The whole body as text (non-streamed answers and error bodies); the watchdog still applies
+   * the idle and total limits (idle counts from the headers, as nothing streams). Past
+   * `maxBytes` the call is cut: `overflow: "fail"` throws `TooLargeError`, `"truncate"` returns
+   * what fits (an error body is read only as far as a message needs).
+   */
+  async text(maxBytes = Infinity, overflow: "fail" | "truncate" = "fail"): Promise<string> {
     if (this.#failure !== undefined) throw this.#failure;
     this.#lastActivity = Date.now();
     this.#reading = true;
     this.#arm();
     try {
-      const text = await this.response.text();
+      const text = maxBytes === Infinity
+        ? await this.response.text()
+        : await this.#textWithin(maxBytes, overflow);
       if (this.#failure !== undefined) throw this.#failure;
       return text;
     } catch (error) {
@@ -143,6 +162,25 @@ export class OpenCall {
       this.#reading = false;
       this.close();
     }
+  }
+
+  async #textWithin(maxBytes: number, overflow: "fail" | "truncate"): Promise<string> {
+    const pieces: Uint8Array[] = [];
+    let size = 0;
+    for (let chunk = await this.response.read(); chunk !== undefined;) {
+      if (size + chunk.byteLength > maxBytes) {
+        this.abort();
+        if (overflow === "fail") {
+          throw new TooLargeError("the provider's answer", maxBytes, "upstream_body_bytes");
+        }
+        pieces.push(chunk.subarray(0, maxBytes - size));
+        break;
+      }
+      pieces.push(chunk);
+      size += chunk.byteLength;
+      chunk = await this.response.read();
+    }
+    return new TextDecoder().decode(pieces.length === 1 ? pieces[0] : concatBytes(pieces));
   }
 
   /** Stops the upstream request (client gone, timeout, or done); safe to call twice. */

@@ -2,6 +2,7 @@
  * Why one attempt at one target failed, and what that means for the request: whether another
  * target may be tried, and whether the target (or its whole provider) should cool down.
  */
+import { scrubSecrets } from "../auth/secrets.ts";
 import { type ErrorKind, kindForStatus } from "../codecs/unified.ts";
 import type { HeaderReader } from "./types.ts";
 
@@ -139,5 +140,5 @@ export function redactSecrets(message: string, secrets: Array<string | undefined
   for (const secret of secrets) {
     if (secret !== undefined && secret.length >= 4) out = out.split(secret).join("[redacted]");
   }
-  return out.replace(KEY_LIKE, "[redacted]");
+  return scrubSecrets(out).replace(KEY_LIKE, "[redacted]");
 }

@@ -46,7 +46,9 @@ export function createUpstreamTransport(
 export const viaFetch: SendUpstream = async (url, init) => {
   let response: Response;
   try {
-    response = await fetch(url, init);
+    // Never follow a redirect: the provider's key and the prompt would go to another address.
+    // The 3xx itself comes back and is the provider's failure (gateway/misfit_answer.ts).
+    response = await fetch(url, { ...init, redirect: "manual" });
   } catch (error) {
     throw init.signal.aborted ? error : fetchError(error);
   }
