@@ -15,7 +15,7 @@ V8_FLAGS     ?= --max-semi-space-size=4,--heap-growing-percent=25,--no-concurren
 # thread); a server compiles its modules once at start, ~30 ms slower without it.
 RUN_FLAGS    ?= --no-code-cache
 
-.PHONY: setup run test check fmt lint bench bench-ttfb build clean
+.PHONY: setup run test check fmt lint bench bench-ttfb build release clean
 
 setup: $(DENO)
 
@@ -57,6 +57,10 @@ bench-ttfb: setup
 build: setup
 	@mkdir -p dist
 	@DENORT_BIN="$(DENORT_BIN)" DENO="$(DENO)" V8_FLAGS="$(V8_FLAGS)" RUN_FLAGS="$(RUN_FLAGS)" sh scripts/build.sh
+
+# Binaries for Linux x64/arm64, macOS and Windows in dist/release/ (deno compile --target).
+release: setup
+	@DENO="$(DENO)" V8_FLAGS="$(V8_FLAGS)" RUN_FLAGS="$(RUN_FLAGS)" sh scripts/release.sh
 
 clean:
 	rm -rf dist bench/results $(TOOLS)

@@ -5,7 +5,7 @@
 import { parseArgs } from "node:util";
 import { didYouMean } from "../config/errors.ts";
 
-export const COMMANDS = ["serve", "check-config", "logs"] as const;
+export const COMMANDS = ["serve", "check-config", "logs", "health"] as const;
 export type CommandName = typeof COMMANDS[number];
 
 export const DEFAULT_CONFIG_PATH = "config/plexus.yaml";

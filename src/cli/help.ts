@@ -12,6 +12,7 @@ Commands:
   serve          start the gateway
   check-config   validate a config file and print a summary
   logs           print usage log lines (JSONL, for jq) or a summary table
+  health         ask a running Plexus whether it is healthy (exit 0 or 1)
 
 Options:
   -h, --help     show this help (or "plexus <command> --help")
@@ -35,7 +36,7 @@ Options:
 When no client key is configured (or every key's variable is unset) and --allow-no-auth is
 not given, a key is generated on first start, kept in {data_dir}/generated-key (mode 0600),
 reused on later starts, and printed in the start-up line.
-Stops cleanly on SIGINT or SIGTERM.
+Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the config file.
 `;
 
 const CHECK_CONFIG_HELP = `Usage:
@@ -53,6 +54,6 @@ Options:
 `;
 
 /** `logs` keeps its own help beside its flags (src/cli/logs.ts). */
-export function commandHelp(command: Exclude<CommandName, "logs">): string {
+export function commandHelp(command: Exclude<CommandName, "logs" | "health">): string {
   return command === "serve" ? SERVE_HELP : CHECK_CONFIG_HELP;
 }

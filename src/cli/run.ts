@@ -31,6 +31,7 @@ async function dispatch(args: string[], env: Record<string, string>): Promise<nu
   if (first === "help") {
     const command = rest[0] === undefined ? undefined : commandOf(rest[0]);
     if (command === "logs") return await runLogsCommand(["--help"], env);
+    if (command === "health") return await runHealthCommand(["--help"]);
     console.log(command === undefined ? MAIN_HELP : commandHelp(command));
     return 0;
   }
@@ -40,9 +41,15 @@ async function dispatch(args: string[], env: Record<string, string>): Promise<nu
   const command = commandOf(first);
   if (command === "check-config") return await runCheckConfig(rest, env);
   if (command === "logs") return await runLogsCommand(rest, env);
+  if (command === "health") return await runHealthCommand(rest);
   // Loaded on demand: check-config must work without the server and its dependencies.
   const { runServe } = await import("./serve.ts");
   return await runServe(rest, env);
+}
+
+async function runHealthCommand(args: string[]): Promise<number> {
+  const { runHealth } = await import("./health.ts");
+  return await runHealth(args);
 }
 
 /** Loaded on demand: reading logs needs neither the server nor the codecs. */

@@ -1,7 +1,7 @@
-/** The version printed by `--version` and the start-up line comes from `deno.json`. */
-import denoJson from "../../deno.json" with { type: "json" };
+/** The version printed by `--version` and the start-up line (src/version.ts). */
+import { VERSION } from "../version.ts";
 
-export const VERSION: string = denoJson.version;
+export { VERSION };
 
 export function versionLine(): string {
   return `plexus ${VERSION}`;

@@ -1,5 +1,5 @@
 /** The HTTP server: wires the router to the gateway and owns start and shutdown. */
-import denoJson from "../../deno.json" with { type: "json" };
+import { VERSION } from "../version.ts";
 import { AdminApi, registerAdminRoutes } from "../admin/api.ts";
 import { adminAccess } from "../admin/auth.ts";
 import type { InboundCodec, Route } from "../codecs/codec.ts";
@@ -48,7 +48,7 @@ import { staleProviders } from "../reload/config_changes.ts";
 import { forgetProviders, startReloading } from "../reload/live.ts";
 import type { Reloader, ReloadSource } from "../reload/reloader.ts";
 
-export const VERSION: string = denoJson.version;
+export { VERSION };
 
 export interface ServerOptions {
   onListen?(addr: { hostname: string; port: number }): void;
