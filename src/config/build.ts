@@ -219,6 +219,7 @@ function buildAlias(
     targets,
     ...(alias.max_attempts === undefined ? {} : { maxAttempts: alias.max_attempts }),
     ...(alias.limits === undefined ? {} : { limits: buildRateLimits(alias.limits) }),
+    ...(alias.match === undefined ? {} : { match: alias.match }),
   };
 }
 

@@ -82,6 +82,8 @@ const aliasSchema = z.strictObject({
   targets: z.array(targetSchema).min(1),
   max_attempts: positiveInt.optional(),
   limits: rateLimitsSchema.optional(),
+  // Extra names and glob patterns that route here (src/routing/model_names.ts).
+  match: z.array(z.string().min(1).max(200)).optional(),
 });
 
 const serverSchema = z.strictObject({

@@ -70,6 +70,8 @@ export interface AliasConfig {
   maxAttempts?: number;
   /** Counted over every key together (docs/teams.md). */
   limits?: RateLimits;
+  /** Extra names and glob patterns that route to this alias (`src/routing/model_names.ts`). */
+  match?: string[];
 }
 
 export interface ClientKey {

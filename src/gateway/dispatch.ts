@@ -179,7 +179,8 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
     requireGenerationModel(gw.config, unified.model, candidates);
     const gate = passGate(gw.keys, gw.limiter, {
       keyName: record.key,
-      model: unified.model,
+      // An alias's extra names (`match`) are that alias for a key's scope.
+      model: resolution.alias ?? unified.model,
       alias: resolution.alias === undefined ? undefined : gw.config.models[resolution.alias],
       candidates,
       maxTokens: unified.maxTokens,

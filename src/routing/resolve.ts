@@ -3,6 +3,7 @@ import type { AliasTarget, Config } from "../config/types.ts";
 import { GatewayError } from "../codecs/unified.ts";
 import { orderTargets, type Random, type SelectionStats } from "./selectors.ts";
 import type { TargetHealth } from "./health.ts";
+import { aliasByExtraName, aliasByPattern } from "./model_names.ts";
 
 export interface Candidate {
   provider: string;
@@ -29,7 +30,9 @@ export function resolveModel(
   estimatedInputTokens?: number,
 ): Resolution {
   // Own properties only: a model named `constructor` or `__proto__` is just an unknown name.
-  const alias = ownValue(config.models, requested);
+  const alias = ownValue(config.models, requested) ??
+    aliasByExtraName(config.models, requested) ??
+    (directTarget(config, requested) ? undefined : aliasByPattern(config.models, requested));
   if (alias !== undefined) {
     const enabled = alias.targets.filter((t) => t.enabled);
     if (enabled.length === 0) {
@@ -62,6 +65,14 @@ export function resolveModel(
     `The model '${requested}' does not exist. Ask GET /v1/models for the models this gateway serves.`,
     { param: "model", code: "model_not_found" },
   );
+}
+
+/** Whether `requested` names a configured `provider/model`. */
+function directTarget(config: Config, requested: string): boolean {
+  const slash = requested.indexOf("/");
+  if (slash <= 0) return false;
+  const provider = ownValue(config.providers, requested.slice(0, slash));
+  return provider !== undefined && Object.hasOwn(provider.models, requested.slice(slash + 1));
 }
 
 function ownValue<T>(record: Record<string, T>, key: string): T | undefined {
