@@ -52,7 +52,7 @@ export function aliasByPattern(
   return indexOf(models).patterns.find(({ pattern }) => globMatches(pattern, requested))?.alias;
 }
 
-/** Wildcard matching with one backtrack point: O(pattern × subject) at worst, no regex. */
+/** Wildcard matching with one backtrack point: O(pattern * subject) at worst, no regex. */
 export function globMatches(pattern: string, subject: string): boolean {
   let p = 0;
   let s = 0;
