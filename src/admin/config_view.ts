@@ -86,6 +86,15 @@ function providerView(provider: ProviderConfig): Json {
     default_max_tokens: provider.defaultMaxTokens,
     models: modelsView(provider.models),
     ...cloudView(provider.cloud),
+    // Bedrock: the region is shown; the key id, secret and session token are not.
+    ...(provider.aws === undefined ? {} : {
+      aws: {
+        region: provider.aws.region,
+        access_key_id: REDACTED,
+        secret_access_key: REDACTED,
+        session_token: secretView(provider.aws.sessionToken),
+      },
+    }),
   };
 }
 

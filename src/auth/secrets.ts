@@ -25,6 +25,9 @@ export function configuredSecrets(
   for (const provider of Object.values(config.providers)) {
     if (provider.apiKey !== undefined) secrets.push(provider.apiKey);
     secrets.push(...Object.values(provider.headers), ...cloudSecrets(provider.cloud));
+    if (provider.aws !== undefined) {
+      secrets.push(provider.aws.secretAccessKey, provider.aws.sessionToken ?? "");
+    }
     secrets.push(...urlCredentials(provider.baseUrl));
   }
   return [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH))]

@@ -12,7 +12,13 @@
  * and a random id for a Gemini stream that carries no `responseId`. Tests compare those fields
  * by shape, not value.
  */
-import type { GatewayError, StreamEvent, UnifiedRequest, UnifiedResponse } from "./unified.ts";
+import type {
+  ErrorKind,
+  GatewayError,
+  StreamEvent,
+  UnifiedRequest,
+  UnifiedResponse,
+} from "./unified.ts";
 import type { SseEvent } from "../wire/sse.ts";
 
 export type { SseEvent };
@@ -105,6 +111,34 @@ export interface OutboundCodec {
   upstreamHeaders(apiKey: string | undefined): Record<string, string>;
   /** The human message inside an upstream error body (any shape, possibly not JSON). */
   upstreamErrorMessage(status: number, bodyText: string): string;
+  /** Optional: the error kind an upstream error's headers name, where its status would mislead. */
+  upstreamErrorKind?(
+    status: number,
+    headers: { get(name: string): string | null },
+  ): ErrorKind | undefined;
+  /** Optional: headers that sign a call (AWS SigV4), added after all others. */
+  signUpstream?(call: OutgoingCall, auth: UpstreamAuth): Promise<Record<string, string>>;
+}
+
+/** What a provider's config says about its credentials, for codecs that sign their calls. */
+export interface UpstreamAuth {
+  apiKey?: string;
+  /** AWS credentials and region (Bedrock's SigV4). */
+  aws?: AwsSettings;
+}
+
+export interface AwsSettings {
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** A call about to be sent: what a signature covers. */
+export interface OutgoingCall {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
 }
 
 /** A path clients of an API call: exact, or a pattern whose groups are named by `params`. */

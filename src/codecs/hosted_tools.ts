@@ -9,7 +9,7 @@
  *   Search").
  * - code execution: OpenAI Responses `code_interpreter`, Gemini `codeExecution`. Anthropic's code
  *   execution tool needs a beta header per request and is not offered.
- * Chat completions has no hosted tools.
+ * Chat completions and Bedrock Converse have no hosted tools.
  */
 import type { ApiName } from "./registry.ts";
 import {
@@ -27,6 +27,7 @@ const SUPPORTED: Record<ApiName, ReadonlySet<HostedToolKind>> = {
   messages: new Set(["web_search"]),
   responses: new Set(["web_search", "code_execution"]),
   gemini: new Set(["web_search", "code_execution"]),
+  bedrock: new Set(),
 };
 
 export function hostedToolSupported(api: ApiName, tool: HostedTool): boolean {

@@ -8,23 +8,30 @@ import { chatCodec } from "./chat/mod.ts";
 import { messagesCodec } from "./messages/mod.ts";
 import { responsesCodec } from "./responses/mod.ts";
 import { geminiCodec } from "./gemini/mod.ts";
+import { bedrockCodec } from "./bedrock/mod.ts";
 
 export const CODECS = {
   chat: chatCodec,
   messages: messagesCodec,
   responses: responsesCodec,
   gemini: geminiCodec,
+  bedrock: bedrockCodec,
 } as const satisfies Record<string, Codec>;
 
 export type ApiName = keyof typeof CODECS;
+
+/** The APIs clients may speak (their codec has the client's side). */
+export type InboundApiName = {
+  [K in ApiName]: (typeof CODECS)[K] extends InboundCodec ? K : never;
+}[ApiName];
 
 /** Every API, in registry order (the `api:` values a provider may have). */
 export const API_NAMES = Object.keys(CODECS) as [ApiName, ...ApiName[]];
 
 /** The APIs clients may speak to Plexus, in registry order. */
-export const INBOUND_API_NAMES: readonly ApiName[] = API_NAMES.filter((api) =>
-  isInbound(CODECS[api])
-);
+export const INBOUND_API_NAMES: readonly InboundApiName[] = API_NAMES.filter((
+  api,
+): api is InboundApiName => isInbound(CODECS[api]));
 
 /** The dialect of a caller that shows none: OpenAI's, the one most clients speak. */
 export const DEFAULT_DIALECT: InboundCodec = chatCodec;

@@ -11,6 +11,8 @@ import type { IssueProblem } from "./issues.ts";
 import { buildLimits } from "./limits.ts";
 import type { ConfigFile, PricingFile, ProviderFile, TimeoutsFile } from "./schema.ts";
 import type { UnsetReference } from "./source.ts";
+import { type AwsFile, bedrockAuth } from "./aws.ts";
+import type { Env } from "./env.ts";
 import type {
   AliasConfig,
   ClientKey,
@@ -42,6 +44,8 @@ function isOptionalSecret(path: KeyPath): boolean {
   return (path.length === 1 && path[0] === "admin_key") ||
     (path.length === 3 && path[0] === "providers" && path[2] === "api_key") ||
     (path.length === 3 && path[0] === "keys" && path[2] === "secret") ||
+    // Unset AWS values fall back to the standard AWS_* variables (aws.ts).
+    (path.length === 4 && path[0] === "providers" && path[2] === "aws") ||
     isCloudSecretPath(path);
 }
 
@@ -69,6 +73,7 @@ export function buildConfig(
   file: ConfigFile,
   unset: readonly UnsetReference[],
   configPath: string,
+  env: Env = {},
 ): Config {
   const warnings: string[] = [];
   const absolutePath = resolve(configPath);
@@ -91,6 +96,7 @@ export function buildConfig(
       unset,
       warnings,
       configPath,
+      env,
     );
   }
 
@@ -138,19 +144,30 @@ function buildProvider(
   unset: readonly UnsetReference[],
   warnings: string[],
   configPath: string,
+  env: Env,
 ): ProviderConfig {
   const built = buildCloud(name, provider, (path) => unsetAt(unset, path), configPath);
   const keyUnset = unsetAt(unset, ["providers", name, "api_key"]);
   const secretUnset = keyUnset ? { key: "api_key", variables: keyUnset } : built.unsetSecret;
   let enabled = provider.enabled ?? true;
   let disabledReason: string | undefined = enabled ? undefined : "disabled in the config file";
-  if (enabled && secretUnset) {
+  // Bedrock without its api_key falls back to AWS credentials (aws.ts), so it is not disabled.
+  if (enabled && secretUnset && !(provider.api === "bedrock" && secretUnset.key === "api_key")) {
     const { key, variables } = secretUnset;
     enabled = false;
     disabledReason = `${key}: ${variables.join(", ")} is not set`;
     warnings.push(
       `provider ${name} is disabled: its ${key} needs ${variables.join(", ")}, which is not set`,
     );
+  }
+  const apiKey = keyUnset ? undefined : provider.api_key;
+  const bedrock = provider.api === "bedrock"
+    ? bedrockAuth(setAwsValues(name, provider.aws ?? {}, unset), apiKey, provider.base_url, env)
+    : undefined;
+  if (enabled && bedrock?.problem !== undefined) {
+    enabled = false;
+    disabledReason = bedrock.problem;
+    warnings.push(`provider ${name} is disabled: it ${bedrock.problem}`);
   }
   const models: Record<string, ModelConfig> = Object.create(null);
   for (const [model, settings] of Object.entries(provider.models ?? {})) {
@@ -160,8 +177,9 @@ function buildProvider(
   return {
     name,
     api: provider.api,
-    baseUrl: built.baseUrl,
-    apiKey: keyUnset ? undefined : provider.api_key,
+    baseUrl: bedrock?.baseUrl?.replace(/\/+$/, "") ?? built.baseUrl,
+    apiKey: bedrock === undefined ? apiKey : bedrock.apiKey,
+    ...(bedrock?.aws === undefined ? {} : { aws: bedrock.aws }),
     headers: provider.headers ?? {},
     models,
     enabled,
@@ -170,6 +188,13 @@ function buildProvider(
     defaultMaxTokens: provider.default_max_tokens ?? DEFAULTS.defaultMaxTokens,
     ...(built.cloud === undefined ? {} : { cloud: built.cloud }),
   };
+}
+
+/** The `aws` values whose `${VAR}` was set; the others count as absent. */
+function setAwsValues(name: string, aws: AwsFile, unset: readonly UnsetReference[]): AwsFile {
+  return Object.fromEntries(
+    Object.entries(aws).filter(([key]) => !unsetAt(unset, ["providers", name, "aws", key])),
+  );
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

@@ -46,7 +46,8 @@ function providerProblems(
   });
   const { azure, vertex } = provider;
   if (azure === undefined && vertex === undefined) {
-    return provider.base_url === undefined
+    // Bedrock's endpoint comes from its region when base_url is absent (aws.ts).
+    return provider.base_url === undefined && provider.api !== "bedrock"
       ? [problem(at(), "expected base_url (or an azure: or vertex: section), found nothing")]
       : [];
   }

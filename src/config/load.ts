@@ -75,5 +75,5 @@ export function parseConfigText(text: string, path: string, env: Env = {}): Load
     problems.sort((a, b) => a.line - b.line || a.col - b.col);
     return { ok: false, problems };
   }
-  return { ok: true, config: buildConfig(validation.data, unset, path) };
+  return { ok: true, config: buildConfig(validation.data, unset, path, env) };
 }

@@ -10,6 +10,7 @@ import { telemetrySchema } from "./telemetry_schema.ts";
 import { cloudProviderFields } from "./clouds.ts";
 import { limitsSchema } from "./limits.ts";
 import { keySchema, rateLimitsSchema, stateSchema } from "./teams_schema.ts";
+import { awsSchema } from "./aws.ts";
 
 export const SELECTOR_NAMES: readonly SelectorName[] = [
   "random",
@@ -59,15 +60,21 @@ const modelSchema = z.strictObject({
 
 const providerSchema = z.strictObject({
   api: z.enum(API_NAMES),
-  // Required unless a cloud section (azure:, vertex:) names the endpoint (cloud_build.ts).
+  // Required unless a cloud section (azure:, vertex:) names the endpoint (cloud_build.ts), or
+  // for `api: bedrock`, whose regional endpoint is the default (aws.ts).
   base_url: httpUrl.optional(),
   ...cloudProviderFields,
   api_key: z.string().min(1).optional(),
+  aws: awsSchema.optional(),
   headers: z.record(z.string(), z.string()).optional(),
   models: z.record(z.string(), modelSchema).optional(),
   enabled: z.boolean().optional(),
   timeouts: timeoutsSchema.optional(),
   default_max_tokens: positiveInt.optional(),
+}).superRefine((provider, ctx) => {
+  if (provider.api !== "bedrock" && provider.aws !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["aws"], message: "aws is only for api: bedrock" });
+  }
 });
 
 const targetSchema = z.strictObject({

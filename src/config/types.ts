@@ -3,6 +3,7 @@
  * variables expanded, paths absolute. `load.ts` turns `plexus.yaml` into this.
  */
 import type { ApiName } from "../codecs/registry.ts";
+import type { AwsSettings } from "../codecs/codec.ts";
 import type { ServerEdge } from "./server_edge.ts";
 import type { CloudConfig } from "./clouds.ts";
 import type { Limits } from "./limits.ts";
@@ -40,6 +41,8 @@ export interface ProviderConfig {
   /** No trailing slash. */
   baseUrl: string;
   apiKey?: string;
+  /** Bedrock: region and credentials for SigV4 (absent with a Bedrock API key). */
+  aws?: AwsSettings;
   headers: Record<string, string>;
   models: Record<string, ModelConfig>;
   /** False when its `api_key` names an unset environment variable. */

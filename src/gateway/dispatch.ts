@@ -310,6 +310,7 @@ async function generate(input: GenerationInput, gw: Gateway, books: Books): Prom
         status,
         message,
         retryAfterFromHeaders(call.response.headers, Date.now()),
+        outCodec.upstreamErrorKind?.(status, call.response.headers),
       );
       if (!failure.fallback) {
         record.attempts.push({

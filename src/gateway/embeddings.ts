@@ -10,7 +10,7 @@ import type {
 } from "../codecs/embeddings.ts";
 import { estimateEmbeddingTokens } from "../codecs/embeddings.ts";
 import { EMBEDDING_CODECS } from "../codecs/embeddings_registry.ts";
-import { type ApiName, CODECS } from "../codecs/registry.ts";
+import { type ApiName, inboundCodec } from "../codecs/registry.ts";
 import { emptyUsage, GatewayError } from "../codecs/unified.ts";
 import { passGate } from "../limits/gate.ts";
 import { presentedSecret } from "../auth/client_keys.ts";
@@ -233,7 +233,7 @@ class Bookkeeping {
 
   fail(error: GatewayError): Response {
     this.#complete(error.status, { kind: error.kind, message: error.message });
-    return errorResponse(CODECS[this.#dialect.api], error, this.headers);
+    return errorResponse(inboundCodec(this.#dialect.api), error, this.headers);
   }
 
   clientGone(): Response {

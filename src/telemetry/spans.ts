@@ -37,7 +37,7 @@ export interface SpanData {
 }
 
 /** `gen_ai.operation.name` per inbound API (semconv "Well-known values"). */
-const OPERATION: Record<ApiName, string> = {
+const OPERATION: Partial<Record<ApiName, string>> = {
   chat: "chat",
   messages: "chat",
   responses: "chat",

@@ -33,19 +33,34 @@ export function failureForStatus(
   status: number,
   message: string,
   retryAfterMs: number | undefined,
+  /** The kind the provider named (e.g. Bedrock's `x-amzn-errortype`), when it says more. */
+  namedKind?: ErrorKind,
 ): AttemptFailure {
+  const kind = namedKind ?? kindForStatus(status);
   const fallback = status === 408 || status === 429 || status >= 500 || status === 401 ||
-    status === 403;
+    status === 403 || TARGET_KINDS.has(kind);
   return {
     reason: "status",
     status,
-    kind: kindForStatus(status),
+    kind,
     message,
     retryAfterMs,
     fallback,
-    providerWide: status === 401 || status === 403,
+    providerWide: status === 401 || status === 403 || kind === "authentication",
   };
 }
+
+/** Kinds that blame the target whatever the status (a quota error may come as a 400). */
+const TARGET_KINDS = new Set<ErrorKind>([
+  "authentication",
+  "permission",
+  "rate_limit",
+  "overloaded",
+  "unavailable",
+  "timeout",
+  "bad_gateway",
+  "api_error",
+]);
 
 /**
  * Refused connections, DNS and TLS failures affect the whole provider; a reset connection is

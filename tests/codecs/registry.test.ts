@@ -24,6 +24,8 @@ const OUTBOUND_HOOKS = {
   upstreamUrl: "required",
   upstreamHeaders: "required",
   upstreamErrorMessage: "required",
+  upstreamErrorKind: "optional",
+  signUpstream: "optional",
 } as const satisfies Record<keyof OutboundCodec, "required" | "optional">;
 
 const CLIENT_HOOKS = {

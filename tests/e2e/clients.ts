@@ -5,7 +5,7 @@
 import OpenAI from "openai";
 import Anthropic from "@anthropic-ai/sdk";
 import { GoogleGenAI } from "@google/genai";
-import type { ApiName } from "../../src/codecs/registry.ts";
+import type { InboundApiName } from "../../src/codecs/registry.ts";
 import { TEST_KEY } from "../support/config.ts";
 
 export interface AskOptions {
@@ -45,7 +45,11 @@ const WEATHER_SCHEMA = {
   required: ["city"],
 };
 
-export function ask(api: ApiName, baseUrl: string, options: AskOptions): Promise<ClientAnswer> {
+export function ask(
+  api: InboundApiName,
+  baseUrl: string,
+  options: AskOptions,
+): Promise<ClientAnswer> {
   switch (api) {
     case "chat":
       return askChat(baseUrl, options);
@@ -314,13 +318,13 @@ async function askGemini(baseUrl: string, o: AskOptions): Promise<ClientAnswer> 
 }
 
 /** Each SDK's word for "the model finished normally" and "it wants a tool". */
-export const NORMAL_STOP: Record<ApiName, string> = {
+export const NORMAL_STOP: Record<InboundApiName, string> = {
   chat: "stop",
   messages: "end_turn",
   responses: "completed",
   gemini: "STOP",
 };
-export const TOOL_STOP: Record<ApiName, string> = {
+export const TOOL_STOP: Record<InboundApiName, string> = {
   chat: "tool_calls",
   messages: "tool_use",
   responses: "completed",

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type OpenAI from "openai";
-import { API_NAMES, type ApiName } from "../../src/codecs/registry.ts";
+import { INBOUND_API_NAMES, type InboundApiName } from "../../src/codecs/registry.ts";
 import { providerPerApi, TEST_KEY, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
@@ -27,7 +27,7 @@ function post(url: string, body: Json): Promise<Response> {
 }
 
 /** Function names and hosted tool markers the provider was offered, in its own dialect. */
-function offeredTools(api: ApiName, body: Json): { functions: string[]; hosted: string[] } {
+function offeredTools(api: InboundApiName, body: Json): { functions: string[]; hosted: string[] } {
   const tools = (body.tools ?? []) as Json[];
   switch (api) {
     case "chat":
@@ -56,7 +56,7 @@ function offeredTools(api: ApiName, body: Json): { functions: string[]; hosted: 
 }
 
 /** The names of the calls in the history the provider received. */
-function historyCallNames(api: ApiName, body: Json): string[] {
+function historyCallNames(api: InboundApiName, body: Json): string[] {
   switch (api) {
     case "chat":
       return (body.messages as Json[]).flatMap((m) =>
@@ -81,7 +81,7 @@ function historyCallNames(api: ApiName, body: Json): string[] {
   }
 }
 
-const HOSTED_EQUIVALENT: Record<ApiName, string[]> = {
+const HOSTED_EQUIVALENT: Record<InboundApiName, string[]> = {
   chat: [],
   messages: ["web_search_20250305"],
   responses: ["web_search"],
@@ -93,7 +93,7 @@ Deno.test("Codex CLI's recorded requests reach every provider API", async (t) =>
   const gateway = await startGateway(testConfig(providerPerApi(fake.url, ["m"])));
   try {
     for (const [variant, recorded] of Object.entries(CODEX)) {
-      for (const api of API_NAMES) {
+      for (const api of INBOUND_API_NAMES) {
         await t.step(`${variant} → ${api}`, async () => {
           fake.reset();
           const response = await post(gateway.url, { ...recorded, model: `p_${api}/m` });
@@ -186,7 +186,7 @@ const CLIENT_TOOLS = [
 ];
 
 /** Gemini calls carry no ids unless the model gives them: Plexus mints them. */
-function expectClientShapes(output: Json[], api: ApiName): void {
+function expectClientShapes(output: Json[], api: InboundApiName): void {
   const ids = api === "gemini" ? [] : ["call_ns1", "call_patch"];
   const calls = output.filter((i) => i.type !== "message" && i.type !== "reasoning");
   assert.equal(calls.length, 2, JSON.stringify(output));
@@ -205,7 +205,7 @@ Deno.test("namespaced and custom calls come back in the client's shapes", async 
   const gateway = await startGateway(testConfig(providerPerApi(fake.url, ["m"])));
   const client = openaiClient(gateway.url);
   try {
-    for (const api of API_NAMES.filter((a) => a !== "responses")) {
+    for (const api of INBOUND_API_NAMES.filter((a) => a !== "responses")) {
       for (const stream of [false, true]) {
         await t.step(`${api}, ${stream ? "streamed" : "whole"}`, async () => {
           fake.reset();

@@ -3,19 +3,19 @@
  * the right status, never a stack trace or a hang; and each leaves exactly one usage record.
  */
 import assert from "node:assert/strict";
-import { type ApiName, INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
+import { INBOUND_API_NAMES, type InboundApiName } from "../../src/codecs/registry.ts";
 import { TEST_KEY, testConfig } from "../support/config.ts";
 import { startFakeUpstream, unusedPort } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
 
-const PATH: Record<ApiName, string> = {
+const PATH: Record<InboundApiName, string> = {
   chat: "/v1/chat/completions",
   messages: "/v1/messages",
   responses: "/v1/responses",
   gemini: "/v1beta/models/MODEL:generateContent",
 };
 
-function validBody(api: ApiName, model: string): Record<string, unknown> {
+function validBody(api: InboundApiName, model: string): Record<string, unknown> {
   switch (api) {
     case "chat":
       return { model, messages: [{ role: "user", content: "hi" }] };
@@ -30,7 +30,7 @@ function validBody(api: ApiName, model: string): Record<string, unknown> {
 
 function post(
   base: string,
-  api: ApiName,
+  api: InboundApiName,
   model: string,
   body: string,
   headers: Record<string, string> = { authorization: `Bearer ${TEST_KEY}` },
@@ -44,7 +44,7 @@ function post(
 
 /** Checks the body is this dialect's error shape and returns its message and type. */
 function assertDialect(
-  api: ApiName,
+  api: InboundApiName,
   body: Record<string, unknown>,
 ): { message: string; type: string } {
   if (api === "messages") {

@@ -3,14 +3,14 @@
  * the official SDKs on one side, the fake upstream speaking each provider's wire on the other.
  */
 import assert from "node:assert/strict";
-import { API_NAMES, type ApiName, INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
+import { INBOUND_API_NAMES, type InboundApiName } from "../../src/codecs/registry.ts";
 import { TEST_KEY, testConfig, UPSTREAM_BASE_PATH } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
 import { ask, NORMAL_STOP, TOOL_STOP } from "./clients.ts";
 
 /** The header that must carry the provider's key, and how. */
-const UPSTREAM_AUTH: Record<ApiName, [string, (key: string) => string]> = {
+const UPSTREAM_AUTH: Record<InboundApiName, [string, (key: string) => string]> = {
   chat: ["authorization", (k) => `Bearer ${k}`],
   messages: ["x-api-key", (k) => k],
   responses: ["authorization", (k) => `Bearer ${k}`],
@@ -25,7 +25,7 @@ async function withMatrix(
 ): Promise<void> {
   const fake = await startFakeUpstream();
   const providers = Object.fromEntries(
-    API_NAMES.map((api) => [`p_${api}`, {
+    INBOUND_API_NAMES.map((api) => [`p_${api}`, {
       api,
       baseUrl: fake.url + UPSTREAM_BASE_PATH[api],
       models: [`up-${api}`],
@@ -41,8 +41,8 @@ async function withMatrix(
 }
 
 interface Pair {
-  client: ApiName;
-  provider: ApiName;
+  client: InboundApiName;
+  provider: InboundApiName;
   stream: boolean;
   gatewayUrl: string;
   fake: Awaited<ReturnType<typeof startFakeUpstream>>;
@@ -55,7 +55,7 @@ async function forEveryPair(
 ): Promise<void> {
   await withMatrix(async ({ gatewayUrl, fake }) => {
     for (const client of INBOUND_API_NAMES) {
-      for (const provider of API_NAMES) {
+      for (const provider of INBOUND_API_NAMES) {
         for (const stream of [false, true]) {
           await t.step(`${client} → ${provider}${stream ? " (stream)" : ""}`, async () => {
             fake.reset();

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { CODECS } from "../../src/codecs/registry.ts";
-import { type ApiName, INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
+import { INBOUND_API_NAMES, type InboundApiName } from "../../src/codecs/registry.ts";
 import { mergeUsage, type Usage } from "../../src/codecs/unified.ts";
 import { SseParser } from "../../src/wire/sse.ts";
 import { TEST_KEY, testConfig, UPSTREAM_BASE_PATH } from "../support/config.ts";
@@ -19,7 +19,7 @@ import { startGateway, type TestGateway } from "../support/gateway.ts";
 import type { RequestRecord } from "../../src/usage/record.ts";
 
 function requestFor(
-  api: ApiName,
+  api: InboundApiName,
   stream: boolean,
 ): { path: string; body: Record<string, unknown> } {
   const extra = { x_unknown_field: { kept: true } };
@@ -71,7 +71,7 @@ async function recordOf(gateway: TestGateway, requestId: string): Promise<Reques
 
 /** Usage, error and whether anything was answered, from decoding every frame of a stream. */
 function fullDecode(
-  api: ApiName,
+  api: InboundApiName,
   body: Record<string, unknown>,
   sse: string,
 ): { usage: Usage | undefined; error: string | undefined; answered: boolean } {

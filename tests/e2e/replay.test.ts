@@ -4,7 +4,7 @@
  * tool calls it ends up with are the ones in the recording.
  */
 import assert from "node:assert/strict";
-import { API_NAMES, INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
+import { INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
 import { testConfig, UPSTREAM_BASE_PATH } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { fixtureFiles, readFixtureJson, statusForFixtureBody } from "../support/fixtures.ts";
@@ -21,7 +21,7 @@ function statusOf(error: unknown): number | undefined {
   return undefined;
 }
 
-for (const provider of API_NAMES) {
+for (const provider of INBOUND_API_NAMES) {
   Deno.test(`recorded ${provider} traffic replays intact to every kind of client`, async (t) => {
     const fake = await startFakeUpstream();
     const gateway = await startGateway(testConfig({

@@ -3,20 +3,20 @@
  * generating, and a client that leaves cancels the upstream request at once.
  */
 import assert from "node:assert/strict";
-import { API_NAMES, type ApiName, INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
+import { INBOUND_API_NAMES, type InboundApiName } from "../../src/codecs/registry.ts";
 import { providerPerApi, TEST_KEY, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
 
 /** Upstream frames up to and including the first text delta of the fake's canned answer. */
-const FRAMES_TO_FIRST_TEXT: Record<ApiName, number> = {
+const FRAMES_TO_FIRST_TEXT: Record<InboundApiName, number> = {
   chat: 2,
   messages: 4,
   responses: 5,
   gemini: 1,
 };
 
-function streamRequest(api: ApiName, model: string): { path: string; body: unknown } {
+function streamRequest(api: InboundApiName, model: string): { path: string; body: unknown } {
   switch (api) {
     case "chat":
       return {
@@ -52,8 +52,8 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 3000)
  */
 async function readUntil(
   gatewayUrl: string,
-  client: ApiName,
-  provider: ApiName,
+  client: InboundApiName,
+  provider: InboundApiName,
   wanted: string,
 ): Promise<{ seen: string; reader: ReadableStreamDefaultReader<Uint8Array> }> {
   const { path, body } = streamRequest(client, `p_${provider}/m`);
@@ -83,7 +83,7 @@ async function readUntil(
 }
 
 /** What a client's stream opens with, before any content. */
-const FIRST_EVENT: Partial<Record<ApiName, string>> = {
+const FIRST_EVENT: Partial<Record<InboundApiName, string>> = {
   chat: "chat.completion.chunk",
   messages: "message_start",
   responses: "response.created",
@@ -122,7 +122,7 @@ Deno.test("the first words reach the client while the upstream stalls, and leavi
   const gateway = await startGateway(testConfig(providerPerApi(fake.url, ["m"])));
   try {
     for (const client of INBOUND_API_NAMES) {
-      for (const provider of API_NAMES) {
+      for (const provider of INBOUND_API_NAMES) {
         await t.step(`${client} client, ${provider} provider`, async () => {
           fake.reset();
           fake.enqueue({ kind: "hang_mid_stream", afterFrames: FRAMES_TO_FIRST_TEXT[provider] });

@@ -3,7 +3,7 @@
  * comes back to the client as plain text.
  */
 import assert from "node:assert/strict";
-import { API_NAMES, type ApiName } from "../../src/codecs/registry.ts";
+import { INBOUND_API_NAMES, type InboundApiName } from "../../src/codecs/registry.ts";
 import { providerPerApi, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
@@ -21,7 +21,7 @@ const ANSWER = '{"city":"Paris","temperature":18}';
 type Json = Record<string, unknown>;
 
 /** Where each provider API carries the schema, read from what the fake received. */
-function schemaSentUpstream(api: ApiName, body: Json): unknown {
+function schemaSentUpstream(api: InboundApiName, body: Json): unknown {
   switch (api) {
     case "chat":
       return ((body.response_format as Json).json_schema as Json).schema;
@@ -55,7 +55,7 @@ async function setup() {
 Deno.test("a json_schema response_format becomes each provider's native mechanism", async (t) => {
   const { fake, gateway, close } = await setup();
   try {
-    for (const provider of API_NAMES) {
+    for (const provider of INBOUND_API_NAMES) {
       for (const stream of [false, true]) {
         await t.step(`chat client → ${provider}${stream ? " (stream)" : ""}`, async () => {
           fake.reset();
@@ -121,7 +121,7 @@ const PNG_1PX =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
 /** The image the provider received, in its own shape, reduced to [kind, data-or-url]. */
-function imageSentUpstream(api: ApiName, body: Json): [string, string] | undefined {
+function imageSentUpstream(api: InboundApiName, body: Json): [string, string] | undefined {
   const text = JSON.stringify(body);
   switch (api) {
     case "chat": {
@@ -150,7 +150,7 @@ function imageSentUpstream(api: ApiName, body: Json): [string, string] | undefin
 Deno.test("images sent as data URLs and http URLs reach every provider intact", async (t) => {
   const { fake, gateway, close } = await setup();
   try {
-    for (const provider of API_NAMES) {
+    for (const provider of INBOUND_API_NAMES) {
       for (const url of [`data:image/png;base64,${PNG_1PX}`, "https://example.com/cat.png"]) {
         const kind = url.startsWith("data:") ? "data URL" : "http URL";
         await t.step(`chat client → ${provider}, ${kind}`, async () => {

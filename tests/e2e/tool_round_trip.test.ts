@@ -3,7 +3,7 @@
  * result — reaches every provider in its own shape, with the result still tied to its call.
  */
 import assert from "node:assert/strict";
-import { API_NAMES, type ApiName, INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
+import { INBOUND_API_NAMES, type InboundApiName } from "../../src/codecs/registry.ts";
 import { providerPerApi, TEST_KEY, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
@@ -15,7 +15,7 @@ const RESULT = "18 degrees and sunny";
 const SCHEMA = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
 
 /** A second-turn request in the client's dialect: question, tool call, tool result. */
-function secondTurn(api: ApiName, model: string): { path: string; body: Json } {
+function secondTurn(api: InboundApiName, model: string): { path: string; body: Json } {
   switch (api) {
     case "chat":
       return {
@@ -111,7 +111,7 @@ interface SentRoundTrip {
 }
 
 /** Reads the tool call and its result back out of what the provider received. */
-function roundTripSent(api: ApiName, body: Json): SentRoundTrip {
+function roundTripSent(api: InboundApiName, body: Json): SentRoundTrip {
   const text = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
   switch (api) {
     case "chat": {
@@ -173,7 +173,7 @@ Deno.test("a tool result reaches every provider tied to its call, from every cli
   const gateway = await startGateway(testConfig(providerPerApi(fake.url, ["m"])));
   try {
     for (const client of INBOUND_API_NAMES) {
-      for (const provider of API_NAMES) {
+      for (const provider of INBOUND_API_NAMES) {
         await t.step(`${client} → ${provider}`, async () => {
           fake.reset();
           const { path, body } = secondTurn(client, `p_${provider}/m`);

@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { CODECS } from "../../src/codecs/registry.ts";
-import type { ApiName } from "../../src/codecs/registry.ts";
+import type { InboundApiName } from "../../src/codecs/registry.ts";
 import { answerStream } from "../../src/gateway/answer_stream.ts";
 import type { Gateway } from "../../src/gateway/gateway.ts";
 import type { Turns } from "../../src/wire/event_loop_turns.ts";
@@ -41,7 +41,7 @@ class CountedTurns implements Turns {
   close(): void {}
 }
 
-const REQUESTS: Record<ApiName, unknown> = {
+const REQUESTS: Record<InboundApiName, unknown> = {
   chat: { model: "m", stream: true, messages: [{ role: "user", content: "hi" }] },
   messages: {
     model: "m",
@@ -61,8 +61,8 @@ interface Streamed {
 
 /** Streams `reads` from a `provider` upstream to a `client`, reading `limit` chunks (all if unset). */
 async function stream(
-  client: ApiName,
-  provider: ApiName,
+  client: InboundApiName,
+  provider: InboundApiName,
   reads: string[],
   limit = Infinity,
 ): Promise<Streamed> {

@@ -1,5 +1,5 @@
 /** Builds a `Config` in code, for tests that do not exercise the YAML loader. */
-import type { ApiName } from "../../src/codecs/registry.ts";
+import type { ApiName, InboundApiName } from "../../src/codecs/registry.ts";
 import type { AliasConfig, Config, ProviderConfig, SelectorName } from "../../src/config/types.ts";
 import { DEFAULT_LIMITS } from "../../src/config/limits.ts";
 
@@ -23,7 +23,7 @@ export interface TestAlias {
 export const TEST_KEY = "test-client-key";
 
 /** What a provider's `base_url` ends with for each API, as in the real services' docs. */
-export const UPSTREAM_BASE_PATH: Record<ApiName, string> = {
+export const UPSTREAM_BASE_PATH: Record<InboundApiName, string> = {
   chat: "/v1",
   messages: "",
   responses: "/v1",
@@ -32,7 +32,7 @@ export const UPSTREAM_BASE_PATH: Record<ApiName, string> = {
 
 /** One provider `p_<api>` per wire API, all on the same fake upstream, each listing `models`. */
 export function providerPerApi(fakeUrl: string, models: string[]): Record<string, TestProvider> {
-  const apis: ApiName[] = ["chat", "messages", "responses", "gemini"];
+  const apis: InboundApiName[] = ["chat", "messages", "responses", "gemini"];
   return Object.fromEntries(
     apis.map((api) => [`p_${api}`, { api, baseUrl: fakeUrl + UPSTREAM_BASE_PATH[api], models }]),
   );

@@ -111,7 +111,17 @@ export async function prepareProviderCall(
     );
   }
   const headers = { "content-type": "application/json", ...auth.headers, ...forwarded };
-  return { ok: true, call: { url, headers: { ...headers, ...provider.headers }, body } };
+  const call = { url, headers: { ...headers, ...provider.headers }, body };
+  if (codec.signUpstream !== undefined) {
+    // Bedrock's SigV4 covers the body text: the gateway sends `JSON.stringify(body)` of this
+    // same object, which gives the same text.
+    const signature = await codec.signUpstream(
+      { url, headers: call.headers, body: JSON.stringify(body) },
+      provider,
+    );
+    call.headers = { ...call.headers, ...signature };
+  }
+  return { ok: true, call };
 }
 
 /** Where an embeddings call goes and with which headers; the codec from `embeddingsCodecFor`. */
@@ -176,6 +186,8 @@ export function providerErrorDetails(
 ): { message: string; code?: string } {
   const message = redactSecrets(codec.upstreamErrorMessage(status, bodyText), [
     provider.apiKey,
+    provider.aws?.secretAccessKey,
+    provider.aws?.sessionToken,
     ...cloudSecrets(provider.cloud),
   ]);
   if (status === 401 && provider.cloud !== undefined) tokenSource(provider.cloud)?.forget();
