@@ -4,7 +4,12 @@
  */
 import { dirname, isAbsolute, resolve } from "node:path";
 import { buildCloud, isCloudSecretPath } from "./cloud_build.ts";
-import { buildRateLimits, buildStateConfig } from "./build_teams.ts";
+import {
+  adminKeyWarnings,
+  buildRateLimits,
+  buildStateConfig,
+  unpricedBudgetWarnings,
+} from "./build_teams.ts";
 import type { KeyPath } from "./errors.ts";
 import { buildServerEdge } from "./server_edge.ts";
 import type { IssueProblem } from "./issues.ts";
@@ -105,6 +110,12 @@ export function buildConfig(
     models[name] = buildAlias(name, alias, providers, warnings);
   }
 
+  const keys = buildKeys(file.keys ?? [], unset, warnings);
+  const adminKey = adminUnset ? undefined : file.admin_key;
+  warnings.push(
+    ...unpricedBudgetWarnings(keys, models, providers),
+    ...adminKeyWarnings(adminKey, keys),
+  );
   return {
     path: absolutePath,
     server: {
@@ -117,8 +128,8 @@ export function buildConfig(
       ...buildServerEdge(server),
       allowedHosts: (server.allowed_hosts ?? []).map((host) => host.toLowerCase()),
     },
-    adminKey: adminUnset ? undefined : file.admin_key,
-    keys: buildKeys(file.keys ?? [], unset, warnings),
+    adminKey,
+    keys,
     allowNoAuth: false,
     state: buildStateConfig(file.state),
     providers,

@@ -88,3 +88,12 @@ Deno.test("budget periods are UTC calendar periods; weeks start on Monday", () =
   });
   assert.deepEqual(periodWindow("total", now), { start: 0 });
 });
+
+Deno.test("a budget over an unpriced target, and a client key with the admin key, are warned about", () => {
+  const text = TEXT + "admin_key: sk-alice\n";
+  const result = parseConfigText(text, "/tmp/plexus.yaml", { ALICE_KEY: "sk-alice" });
+  if (!result.ok) assert.fail(JSON.stringify(result.problems));
+  const warnings = result.config.warnings.join("\n");
+  assert.match(warnings, /key alice has a budget, but openai\/gpt-4o has no input\/output price/);
+  assert.match(warnings, /client key alice has the admin key as its secret/);
+});
