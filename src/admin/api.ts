@@ -38,6 +38,8 @@ export interface AdminOptions {
   keys?: KeysAdmin;
   /** Where shared state lives and whether it is reachable, for `/v0/state`. */
   stateStore?: () => unknown;
+  /** Aliases with limits and their usage (counted over every key), for `/v0/state`. */
+  aliasLimits?: () => Promise<unknown[]>;
   keepAliveMs?: number;
   /** Events a subscriber may fall behind before the oldest are dropped. */
   queueLimit?: number;
@@ -81,7 +83,7 @@ export class AdminApi {
         PUT: (request) => replaceConfig(options.reloader?.(), request),
       },
       "/v0/config/reload": { POST: () => reloadFromFile(options.reloader?.()) },
-      "/v0/state": { GET: () => this.#state() },
+      "/v0/state": { GET: async () => this.#state(await options.aliasLimits?.() ?? []) },
       "/v0/state/cooldowns": { DELETE: (_request, url) => this.#clearCooldowns(url) },
       "/v0/logs": { GET: (_request, url) => this.#logs(url) },
       "/v0/events": { GET: (request) => this.#subscribe(request) },
@@ -143,7 +145,7 @@ export class AdminApi {
     return health instanceof CooldownTracker ? health : undefined;
   }
 
-  #state(): Response {
+  #state(aliasLimits: unknown[]): Response {
     const options = this.#options;
     return adminJson({
       ...stateView({
@@ -155,6 +157,7 @@ export class AdminApi {
         stats: options.stats(),
       }),
       store: options.stateStore?.() ?? { store: "file", mode: "local" },
+      alias_limits: aliasLimits,
     });
   }
 

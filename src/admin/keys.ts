@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { buildRateLimits } from "../config/build_teams.ts";
 import { KEY_NAME, rateLimitsSchema } from "../config/teams_schema.ts";
-import type { RateLimits } from "../config/types.ts";
+import type { AliasConfig, RateLimits } from "../config/types.ts";
 import type { KeyEntry } from "../keys/registry.ts";
 import { type KeyChanges, KeyConflict, type KeyService } from "../keys/service.ts";
 import type { LimitSubject, SubjectUsage } from "../limits/admission.ts";
@@ -76,6 +76,23 @@ function usageView(limits: RateLimits, usage: SubjectUsage, now: number) {
     };
   }
   return view;
+}
+
+/** Every alias with limits, with its usage against each (all keys together). */
+export async function aliasLimitsView(
+  aliases: Record<string, AliasConfig>,
+  usage: KeysAdminOptions["usage"],
+  now: number,
+): Promise<unknown[]> {
+  const limited = Object.values(aliases).filter((alias) => alias.limits !== undefined);
+  return await Promise.all(limited.map(async (alias) => {
+    const limits = alias.limits!;
+    const used = await usage(
+      { id: `alias:${alias.name}`, label: `alias '${alias.name}'`, limits },
+      now,
+    );
+    return { alias: alias.name, limits: limitsView(limits), usage: usageView(limits, used, now) };
+  }));
 }
 
 export class KeysAdmin {

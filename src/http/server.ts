@@ -31,7 +31,7 @@ import type { UsageSink } from "../usage/record.ts";
 import { fanOut } from "../usage/usage_log.ts";
 import { presentedSecret } from "../auth/client_keys.ts";
 import { defaultInstanceId, openTeamState, type StateStatus } from "./team_state.ts";
-import { KeysAdmin } from "../admin/keys.ts";
+import { aliasLimitsView, KeysAdmin } from "../admin/keys.ts";
 import { rememberSecrets } from "../auth/secrets.ts";
 import { scrubbedSink } from "../usage/scrubbed_sink.ts";
 import { listModels, retrieveModel } from "./models.ts";
@@ -149,6 +149,7 @@ export async function startServer(
     reloader: () => reloading?.reloader,
     keys: new KeysAdmin({ keys: team.keys, usage: team.usage }),
     stateStore: team.status,
+    aliasLimits: () => aliasLimitsView(shared.models, team.usage, Date.now()),
   });
   rememberSecrets(config);
   gateway.usage = scrubbedSink(fanOut([observability.sink, admin.usageSink, team.sink]));

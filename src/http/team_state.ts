@@ -96,7 +96,7 @@ async function openShared(
   state: Extract<Config["state"], { store: "redis" }>,
 ): Promise<TeamState> {
   const { config } = options;
-  const redis = new RedisConnection({
+  const redis = await RedisConnection.open({
     url: state.url,
     prefix: state.prefix,
     timeoutMs: state.timeoutMs,

@@ -6,7 +6,7 @@
  * state. The client reconnects by itself with capped exponential backoff. An outage and a
  * recovery are each logged once.
  */
-import { createClient } from "@redis/client";
+import type { createClient as CreateClient } from "@redis/client";
 
 /** The commands Plexus uses, typed narrowly (node-redis's own types are generic-heavy). */
 export interface RedisCommands {
@@ -72,7 +72,16 @@ export class RedisConnection {
   /** After a call timed out, requests skip Redis for a moment rather than each waiting. */
   #pausedUntil = 0;
 
-  constructor(options: RedisOptions) {
+  /**
+   * Loads the Redis client only now: a server on the file store never pays for the module.
+   * Connecting goes on in the background; the connection is usable once `connected`.
+   */
+  static async open(options: RedisOptions): Promise<RedisConnection> {
+    const { createClient } = await import("@redis/client");
+    return new RedisConnection(options, createClient);
+  }
+
+  private constructor(options: RedisOptions, createClient: typeof CreateClient) {
     this.prefix = options.prefix;
     this.#timeoutMs = options.timeoutMs;
     this.#log = options.log ?? ((message) => console.error(message));

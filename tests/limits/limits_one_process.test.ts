@@ -233,6 +233,19 @@ Deno.test("an alias's limits count every key together", async () => {
     const body = await t.gw.waitForRecords(5);
     assert.deepStrictEqual(body.filter((r) => r.refused === "requests").length, 1);
     assert.deepStrictEqual(refused.headers.get("x-ratelimit-limit-requests"), "3");
+    const state = await fetch(`${t.gw.url}/v0/state`, {
+      headers: { authorization: "Bearer test-admin-key" },
+    }).then((r) => r.json());
+    assert.deepStrictEqual(state.alias_limits, [{
+      alias: "smart",
+      limits: {
+        requests_per_minute: 3,
+        tokens_per_minute: null,
+        max_concurrent: null,
+        budget: null,
+      },
+      usage: { requests_per_minute: { limit: 3, used: 3 } },
+    }]);
   } finally {
     await t.close();
   }

@@ -86,8 +86,8 @@ Deno.test({
   async fn() {
     const redis = await startRedis();
     const config = { providers: {} };
-    const [ca, cb] = [0, 1].map(() =>
-      new RedisConnection({ url: redis.url, prefix: "s:", timeoutMs: 500 })
+    const [ca, cb] = await Promise.all(
+      [0, 1].map(() => RedisConnection.open({ url: redis.url, prefix: "s:", timeoutMs: 500 })),
     );
     try {
       await Promise.all([ca.waitReady(3000), cb.waitReady(3000)]);
