@@ -2,6 +2,7 @@
  * Client authentication: `Authorization: Bearer <secret>` or `x-api-key`; Gemini callers also
  * `x-goog-api-key` or `?key=`.
  */
+import type { KeyPlaces } from "../codecs/codec.ts";
 import type { ClientKey } from "../config/types.ts";
 
 const encoder = new TextEncoder();
@@ -15,19 +16,28 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * The secret a client presented, where its API's SDKs put it. `geminiUrl` is given only for the
- * Gemini dialect: `x-goog-api-key` and `?key=` are accepted there alone, so a page that learnt a
- * key cannot spend it on the other APIs from a link or a form.
+ * The secret a client presented, where its API's SDKs put it. `extra` places are given only for
+ * the dialect whose SDKs use them (Gemini's `x-goog-api-key` and `?key=`), so a page that learnt
+ * a key cannot spend it on the other APIs from a link or a form.
  */
-export function presentedSecret(headers: Headers, geminiUrl?: URL): string | undefined {
+export function presentedSecret(
+  headers: Headers,
+  url?: URL,
+  extra?: KeyPlaces,
+): string | undefined {
   const authorization = headers.get("authorization");
   if (authorization !== null) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     if (match) return match[1].trim();
   }
   const apiKey = headers.get("x-api-key");
-  if (apiKey !== null || geminiUrl === undefined) return apiKey ?? undefined;
-  return headers.get("x-goog-api-key") ?? geminiUrl.searchParams.get("key") ?? undefined;
+  if (apiKey !== null || extra === undefined) return apiKey ?? undefined;
+  for (const name of extra.headers) {
+    const value = headers.get(name);
+    if (value !== null) return value;
+  }
+  if (extra.query === undefined || url === undefined) return undefined;
+  return url.searchParams.get(extra.query) ?? undefined;
 }
 
 export class KeyRing {

@@ -153,12 +153,21 @@ export interface GenerationRoute extends Route {
   context?(url: URL, params: Record<string, string>): InboundContext;
 }
 
+/** Where an API's SDKs put the client's key besides `Authorization: Bearer` and `x-api-key`. */
+export interface KeyPlaces {
+  headers: readonly string[];
+  /** A query parameter (Gemini `?key=`). */
+  query?: string;
+}
+
 /** How a request on a shared or unknown path (`/v1/models`, a 404) shows its caller's dialect. */
 export interface DialectSigns {
   /** Paths only this API's clients call (its routes and any other of its endpoints). */
   paths?: RegExp;
   /** Request headers only this API's SDKs send. */
   headers: readonly string[];
+  /** Where its SDKs put the client's key besides `Authorization: Bearer` and `x-api-key`. */
+  keyPlaces?: KeyPlaces;
 }
 
 /** One model as `GET /v1/models` lists it: an alias, or `provider/model`. */

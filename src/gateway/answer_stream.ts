@@ -1,166 +1,64 @@
-/** A streamed answer: translated or passed through chunk by chunk, never buffered. */
-import type { EncodeContext, SseEvent } from "../codecs/codec.ts";
-import {
-  mergeUsage,
-  type StreamEvent,
-  type UnifiedRequest,
-  type Usage,
-} from "../codecs/unified.ts";
-import { sseFrame, SseParser } from "../wire/sse.ts";
+/**
+ * A streamed answer: translated or passed through chunk by chunk, never buffered. This shell owns
+ * the pull loop, the first-bytes turn, cancellation, the error frame and settling the record; the
+ * mode (`stream_modes.ts`) turns upstream chunks into the client's bytes.
+ */
 import type { RequestRecord } from "../usage/record.ts";
 import {
   type Attempt,
   attemptLimits,
   CLIENT_CLOSED,
-  type Complete,
+  recordAttempt,
   streamFailure,
 } from "./attempt.ts";
-import { scrubSecrets, scrubSecretsInBytes } from "../auth/secrets.ts";
-import type { Gateway } from "./gateway.ts";
-import { firstFrameEnd, FrameBoundary } from "../wire/sse_frames.ts";
-
-const CONTENT_EVENTS = new Set<StreamEvent["type"]>([
-  "text_delta",
-  "reasoning_delta",
-  "tool_call_start",
-]);
+import type { ReadRequest, RequestScope } from "./request_scope.ts";
+import {
+  clientBytes,
+  HiddenEventsMode,
+  PassThroughMode,
+  type StreamMode,
+  StreamObserver,
+  TranslatedMode,
+} from "./stream_modes.ts";
 
 /**
- * A streamed answer. Pulls one upstream chunk per client read, so nothing is buffered and the
- * client's pace sets the upstream's. Translated streams run parser -> decoder -> encoder; same-API
- * streams forward the bytes as they came and only tap them for usage and first-token time.
+ * Pulls one upstream chunk per client read, so nothing is buffered and the client's pace sets
+ * the upstream's. `firstChunk` was read before the answer began (a stream that breaks before it
+ * can still fall back).
  */
 export function answerStream(
+  scope: RequestScope,
+  read: ReadRequest,
   attempt: Attempt,
   firstChunk: Uint8Array | undefined,
-  unified: UnifiedRequest,
-  encodeContext: EncodeContext,
-  record: RequestRecord,
-  headers: Record<string, string>,
-  complete: Complete,
-  gw: Gateway,
 ): Response {
-  const { call, inCodec, outCodec, passThrough, isHidden } = attempt;
-  const maxFrameBytes = attemptLimits(attempt).upstreamFrameBytes;
-  const parser = new SseParser(maxFrameBytes);
-  /** Upstream streams that are not SSE (translated only: no client speaks such an API). */
-  const frameReader = outCodec.createFrameReader?.();
-  const decoder = outCodec.createStreamDecoder(unified);
-  const encoder = passThrough ? undefined : inCodec.createStreamEncoder(encodeContext);
-  const textDecoder = new TextDecoder();
-  const textEncoder = new TextEncoder();
-  let usage: Usage | undefined;
-  let upstreamError: RequestRecord["error"];
+  const { record, gw } = scope;
+  const { call } = attempt;
+  const observer = new StreamObserver(
+    record,
+    attempt.outCodec.createStreamDecoder(read.unified),
+    scope.client.passThrough.mayCarryUsage,
+  );
+  const mode = streamMode(scope, read, attempt, observer);
   let peeked: { chunk: Uint8Array | undefined } | undefined = { chunk: firstChunk };
+  /** Whether bytes went to the client, and whether the runtime was given a turn to send them. */
+  let sentFirst = false;
+  let turnTaken = false;
+
+  const settle = (status: number, error?: RequestRecord["error"]) => {
+    if (observer.usage !== undefined) {
+      record.usage = observer.usage;
+      record.usageSource = "provider";
+    }
+    record.upstreamMs = recordAttempt(record, attempt, error === undefined ? 200 : status);
+    if (status === 200 && attempt.passThrough) read.state?.keep?.passedThrough(record);
+    scope.complete(status, error);
+  };
   const nextChunk = (): Promise<Uint8Array | undefined> => {
     if (peeked === undefined) return call.read();
     const { chunk } = peeked;
     peeked = undefined;
     return Promise.resolve(chunk);
-  };
-  const frames = new FrameBoundary(maxFrameBytes);
-  if (frameReader === undefined) call.countIdleByFrames();
-  /** What goes to the client: provider text may echo a key or a configured header value. */
-  const emit = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) =>
-    controller.enqueue(textEncoder.encode(scrubSecrets(text)));
-  /** Whether bytes went to the client, and whether the runtime was given a turn to send them. */
-  let sentFirst = false;
-  let turnTaken = false;
-
-  const observe = (event: StreamEvent) => {
-    if (event.type === "start") record.responseId = event.id;
-    else if (event.type === "usage") usage = mergeUsage(usage, event.usage);
-    else if (record.ttftMs === undefined && CONTENT_EVENTS.has(event.type)) {
-      record.ttftMs = Date.now() - record.startedAt;
-    } else if (event.type === "error") {
-      upstreamError = { kind: event.error.kind, message: scrubSecrets(event.error.message) };
-    } else if (event.type === "finish") record.finishReason = event.stopReason;
-  };
-  /** Runs events through observation and (when translating) the encoder. */
-  const translate = (events: StreamEvent[]): string => {
-    let out = "";
-    for (const event of events) {
-      observe(event);
-      if (encoder !== undefined) out += encoder.push(event);
-    }
-    return out;
-  };
-  const decodeFrames = (events: SseEvent[]): string => {
-    let out = "";
-    for (const sse of events) {
-      out += translate(decoder.push(sse));
-      if (encoder?.endOfFrame !== undefined) out += encoder.endOfFrame();
-    }
-    return out;
-  };
-  /**
-   * Until the first bytes went out, upstream text is parsed and translated one frame at a time
-   * and stops at the first frame with output: the rest waits in `heldText` until the runtime has
-   * sent those bytes. (The parser takes text split anywhere, so any cut is safe.)
-   */
-  let heldText = "";
-  const decodeText = (text: string): string => {
-    if (sentFirst) return decodeFrames(parser.push(text));
-    let out = "";
-    let rest = text;
-    while (rest !== "" && out === "") {
-      const cut = firstFrameEnd(rest);
-      out += decodeFrames(parser.push(rest.slice(0, cut)));
-      rest = rest.slice(cut);
-    }
-    heldText = rest;
-    return out;
-  };
-  /** Pass-through: the decoder only observes (usage, first token, errors); bytes go as they came. */
-  const tap = (sse: SseEvent): void => {
-    if (record.ttftMs !== undefined && !inCodec.passThrough.mayCarryUsage(sse.data)) return;
-    try {
-      translate(decoder.push(sse));
-    } catch {
-      // Only bookkeeping is lost: a frame the decoder cannot follow never breaks the byte stream.
-    }
-  };
-  /** Pass-through text not yet tapped: the first bytes go out before they are looked at. */
-  let untapped = "";
-  const tapUntapped = (): void => {
-    if (untapped === "") return;
-    const text = untapped;
-    untapped = "";
-    for (const sse of parser.push(text)) tap(sse);
-  };
-  /** Catches up on what was held back for the first bytes, before the record is settled. */
-  const observeHeld = (): void => {
-    tapUntapped();
-    const held = heldText;
-    heldText = "";
-    try {
-      for (const sse of parser.push(held)) translate(decoder.push(sse));
-    } catch {
-      // The client is gone; only bookkeeping of frames it never saw is lost.
-    }
-  };
-  /** Pass-through with hidden events: each visible event re-framed with its data unchanged. */
-  const forwardVisible = (text: string): string => {
-    let out = "";
-    for (const sse of parser.push(text)) {
-      tap(sse);
-      if (!isHidden!(sse)) out += sseFrame(sse.data, sse.event);
-    }
-    return out;
-  };
-  const settle = (status: number, error?: RequestRecord["error"]) => {
-    if (usage !== undefined) {
-      record.usage = usage;
-      record.usageSource = "provider";
-    }
-    record.upstreamMs = Date.now() - attempt.attemptStart;
-    record.attempts.push({
-      provider: attempt.candidate.provider,
-      model: attempt.candidate.model,
-      status: error === undefined ? 200 : status,
-      ms: record.upstreamMs,
-    });
-    complete(status, error);
   };
 
   const body = new ReadableStream<Uint8Array>({
@@ -171,99 +69,91 @@ export function answerStream(
           turnTaken = true;
           await gw.turns?.next();
         }
-        tapUntapped();
-        if (heldText !== "") {
-          const held = heldText;
-          heldText = "";
-          const out = decodeFrames(parser.push(held));
-          if (out !== "") {
-            emit(controller, out);
-            return;
-          }
-        }
+        const held = mode.afterFirst();
+        if (held !== undefined) return controller.enqueue(held);
         for (;;) {
           const chunk = await nextChunk();
           if (chunk === undefined) {
-            tapUntapped();
-            const rest = frames.rest();
-            if (rest.byteLength > 0) controller.enqueue(scrubSecretsInBytes(rest));
-            let out = "";
-            for (const sse of frameReader?.end() ?? parser.end()) {
-              out += translate(decoder.push(sse));
-              if (isHidden !== undefined && !isHidden(sse)) out += sseFrame(sse.data, sse.event);
-            }
-            out += translate(decoder.end());
-            if (encoder !== undefined) out += encoder.end();
-            if (out !== "") emit(controller, out);
+            for (const rest of mode.end()) controller.enqueue(rest);
             controller.close();
             call.close();
-            settle(200, upstreamError);
-            return;
+            return settle(200, observer.upstreamError);
           }
-          if (isHidden !== undefined) {
-            const out = forwardVisible(textDecoder.decode(chunk, { stream: true }));
-            if (out === "") continue;
-            emit(controller, out);
-            sentFirst = true;
-            return;
-          }
-          if (passThrough) {
-            untapped += textDecoder.decode(chunk, { stream: true });
-            if (sentFirst) tapUntapped();
-            // Whole frames only, so an error frame after a break never lands mid-frame.
-            const whole = frames.push(chunk);
-            if (whole.byteLength === 0) continue;
-            controller.enqueue(scrubSecretsInBytes(whole));
-            sentFirst = true;
-            return;
-          }
-          const out = frameReader === undefined
-            ? decodeText(textDecoder.decode(chunk, { stream: true }))
-            : decodeFrames(frameReader.push(chunk));
-          if (out !== "") {
-            emit(controller, out);
-            sentFirst = true;
-            return;
-          }
+          const out = mode.push(chunk);
+          if (out === undefined) continue;
+          controller.enqueue(out);
+          sentFirst = true;
+          return;
         }
       } catch (error) {
         call.abort();
-        observeHeld();
-        const failure = streamFailure(error);
-        if (failure.fallback) {
-          gw.health.reportFailure(
-            attempt.candidate.provider,
-            attempt.candidate.model,
-            failure,
-            Date.now(),
-          );
-        }
-        const errorEncoder = encoder ?? inCodec.createStreamEncoder(encodeContext);
-        const status = failure.status ?? 502;
-        const out = errorEncoder.push({
-          type: "error",
-          error: { kind: failure.kind, message: failure.message, status },
-        }) + errorEncoder.end();
-        emit(controller, out);
+        mode.observeHeld();
+        const { status, failure } = endWithError(scope, read, attempt, mode, error);
+        controller.enqueue(failure);
         controller.close();
-        settle(status, { kind: failure.kind, message: failure.message });
+        settle(status.code, status.error);
       }
     },
     cancel() {
       call.abort();
-      observeHeld();
+      mode.observeHeld();
       settle(CLIENT_CLOSED, { kind: "client_aborted", message: "client disconnected" });
     },
   });
 
-  const contentType = encoder?.contentType ??
+  const contentType = mode.encoder?.contentType ??
     call.response.headers.get("content-type") ?? "text/event-stream";
   return new Response(body, {
     status: 200,
-    headers: {
-      "content-type": contentType,
-      "cache-control": "no-cache",
-      ...headers,
-    },
+    headers: { "content-type": contentType, "cache-control": "no-cache", ...scope.headers },
   });
+}
+
+function streamMode(
+  scope: RequestScope,
+  read: ReadRequest,
+  attempt: Attempt,
+  observer: StreamObserver,
+): StreamMode {
+  const maxFrameBytes = attemptLimits(attempt).upstreamFrameBytes;
+  if (attempt.isHidden !== undefined) {
+    attempt.call.countIdleByFrames();
+    return new HiddenEventsMode(observer, attempt.isHidden, maxFrameBytes);
+  }
+  if (attempt.passThrough) {
+    attempt.call.countIdleByFrames();
+    return new PassThroughMode(observer, maxFrameBytes);
+  }
+  const encoder = scope.client.createStreamEncoder(read.encodeContext);
+  const frameReader = attempt.outCodec.createFrameReader?.();
+  if (frameReader === undefined) attempt.call.countIdleByFrames();
+  return new TranslatedMode(observer, encoder, maxFrameBytes, frameReader);
+}
+
+/**
+ * A failure after the first byte: the target cools down when the failure is its own, and the
+ * client gets an error event in its dialect.
+ */
+function endWithError(
+  scope: RequestScope,
+  read: ReadRequest,
+  attempt: Attempt,
+  mode: StreamMode,
+  error: unknown,
+): { status: { code: number; error: RequestRecord["error"] }; failure: Uint8Array } {
+  const failure = streamFailure(error);
+  if (failure.fallback) {
+    const { provider, model } = attempt.candidate;
+    scope.gw.health.reportFailure(provider, model, failure, Date.now());
+  }
+  const encoder = mode.encoder ?? scope.client.createStreamEncoder(read.encodeContext);
+  const code = failure.status ?? 502;
+  const out = encoder.push({
+    type: "error",
+    error: { kind: failure.kind, message: failure.message, status: code },
+  }) + encoder.end();
+  return {
+    status: { code, error: { kind: failure.kind, message: failure.message } },
+    failure: clientBytes(out),
+  };
 }

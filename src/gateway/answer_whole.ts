@@ -4,7 +4,7 @@ import type { EncodeContext } from "../codecs/codec.ts";
 import type { UnifiedRequest } from "../codecs/unified.ts";
 import { type AttemptFailure, badResponseFailure } from "../upstream/failure.ts";
 import type { RequestRecord } from "../usage/record.ts";
-import { type Attempt, attemptLimits, streamFailure } from "./attempt.ts";
+import { type Attempt, attemptLimits, recordAttempt, streamFailure } from "./attempt.ts";
 
 /** A non-streamed answer: read it whole, translate it, or say why this target failed. */
 export async function answerWhole(
@@ -37,13 +37,7 @@ export async function answerWhole(
   record.responseId = response.id;
   record.finishReason = response.stopReason;
   record.usageSource = "provider";
-  record.upstreamMs = Date.now() - attempt.attemptStart;
-  record.attempts.push({
-    provider: attempt.candidate.provider,
-    model: attempt.candidate.model,
-    status: 200,
-    ms: record.upstreamMs,
-  });
+  record.upstreamMs = recordAttempt(record, attempt, 200);
   // A provider may echo what it received, keys and configured headers included.
   const out = scrubSecrets(
     attempt.passThrough

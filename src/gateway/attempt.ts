@@ -5,6 +5,7 @@
 import { DEFAULT_LIMITS, type Limits } from "../config/limits.ts";
 import { TooLargeError } from "../wire/too_large.ts";
 import type { Codec, InboundCodec, SseEvent } from "../codecs/codec.ts";
+import type { ApiName } from "../codecs/registry.ts";
 import { GatewayError } from "../codecs/unified.ts";
 import type { Candidate } from "../routing/resolve.ts";
 import { GatewayStoppingError, type OpenCall, UpstreamTimeoutError } from "../upstream/call.ts";
@@ -17,17 +18,46 @@ export const CLIENT_CLOSED = 499;
 /** Ends a request's usage record: called exactly once per request. */
 export type Complete = (status: number, error?: RequestRecord["error"]) => void;
 
-export interface Attempt {
+/** Where one attempt went, and when it started. */
+export interface AttemptTarget {
+  candidate: Candidate;
+  /** The provider's API. */
+  apiOut: ApiName;
+  attemptStart: number;
+}
+
+export interface Attempt extends AttemptTarget {
   outCodec: Codec;
   inCodec: InboundCodec;
   passThrough: boolean;
   /** Pass-through events only Plexus asked for; re-framed without them. */
   isHidden?: (event: SseEvent) => boolean;
   call: OpenCall;
-  attemptStart: number;
-  candidate: Candidate;
   /** Caps on what the provider may send back; the defaults when absent. */
   limits?: Pick<Limits, "upstreamBodyBytes" | "upstreamFrameBytes">;
+}
+
+/**
+ * One attempt's line in the usage record; the request is logged under the target of its last
+ * attempt. Returns the attempt's duration.
+ */
+export function recordAttempt(
+  record: RequestRecord,
+  target: AttemptTarget,
+  status: number,
+  reason?: string,
+): number {
+  const ms = Date.now() - target.attemptStart;
+  const { provider, model } = target.candidate;
+  record.provider = provider;
+  record.model = model;
+  record.apiOut = target.apiOut;
+  record.attempts.push(
+    reason === undefined
+      ? { provider, model, status, ms }
+      : { provider, model, status, reason, ms },
+  );
+  return ms;
 }
 
 export function stoppingError(): GatewayError {

@@ -10,7 +10,7 @@ import type { InboundCodec, TokenCounting } from "../codecs/codec.ts";
 import { type ApiName, inboundCodec } from "../codecs/registry.ts";
 import { GatewayError, invalidRequest } from "../codecs/unified.ts";
 import type { ProviderConfig } from "../config/types.ts";
-import { presentedSecret } from "../auth/client_keys.ts";
+import { checkClientKey } from "./client_key.ts";
 import { resolveModel } from "../routing/resolve.ts";
 import { ClientAbortedError, openUpstream } from "../upstream/call.ts";
 import type { Gateway } from "./gateway.ts";
@@ -37,13 +37,8 @@ export async function countTokens(input: CountInput, gw: Gateway): Promise<Respo
   const codec = inboundCodec(api);
   const counting = codec.countTokens;
   if (counting === undefined) throw new Error(`plexus: '${api}' has no token counting`);
-  if (
-    !gw.config.allowNoAuth && await gw.keys.identify(
-        presentedSecret(request.headers, api === "gemini" ? url : undefined),
-      ) === undefined
-  ) {
-    return errorResponse(codec, new GatewayError("authentication", "Invalid or missing API key."));
-  }
+  const check = await checkClientKey(gw, request, url, codec);
+  if (!check.ok) return errorResponse(codec, check.error);
   try {
     const body = await readJsonBody(
       request,

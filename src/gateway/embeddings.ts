@@ -13,7 +13,7 @@ import { EMBEDDING_CODECS } from "../codecs/embeddings_registry.ts";
 import { type ApiName, inboundCodec } from "../codecs/registry.ts";
 import { emptyUsage, GatewayError } from "../codecs/unified.ts";
 import { passGate } from "../limits/gate.ts";
-import { presentedSecret } from "../auth/client_keys.ts";
+import { checkClientKey } from "./client_key.ts";
 import { type Candidate, resolveModel } from "../routing/resolve.ts";
 import { embeddingsCodecFor } from "../upstream/clouds/provider_call.ts";
 import { ClientAbortedError, GatewayStoppingError } from "../upstream/call.ts";
@@ -61,18 +61,9 @@ async function admit(
   record: RequestRecord,
   responseHeaders: Record<string, string>,
 ): Promise<{ request: UnifiedEmbeddingRequest; candidates: Candidate[] }> {
-  if (!gw.config.allowNoAuth) {
-    // Only Gemini clients may send their key as `?key=` (as Google's API takes it).
-    const geminiUrl = input.codec.api === "gemini" ? input.url : undefined;
-    const found = gw.keys.identify(presentedSecret(input.request.headers, geminiUrl));
-    const key = found instanceof Promise ? await found : found;
-    if (key === undefined) {
-      throw new GatewayError("authentication", "Invalid or missing API key.", {
-        code: "invalid_api_key",
-      });
-    }
-    record.key = key;
-  }
+  const check = await checkClientKey(gw, input.request, input.url, inboundCodec(input.codec.api));
+  if (!check.ok) throw check.error;
+  if (check.key !== undefined) record.key = check.key;
   const body = await readJsonBody(
     input.request,
     gw.config.server.maxBodyBytes,

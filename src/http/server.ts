@@ -12,6 +12,7 @@ import {
 import { GatewayError, invalidRequest } from "../codecs/unified.ts";
 import type { Config } from "../config/types.ts";
 import { handleGeneration } from "../gateway/dispatch.ts";
+import { checkClientKey } from "../gateway/client_key.ts";
 import type { Gateway } from "../gateway/gateway.ts";
 import { handleEmbeddings } from "../gateway/embeddings.ts";
 import type { EmbeddingsCodec } from "../codecs/embeddings.ts";
@@ -479,10 +480,8 @@ async function clientDenied(
   url: URL,
   dialect: InboundCodec,
 ): Promise<Response | undefined> {
-  if (gateway.config.allowNoAuth) return undefined;
-  const secret = presentedSecret(request.headers, dialect.api === "gemini" ? url : undefined);
-  if (await gateway.keys.identify(secret) !== undefined) return undefined;
-  return errorResponse(dialect, new GatewayError("authentication", "Invalid or missing API key."));
+  const check = await checkClientKey(gateway, request, url, dialect);
+  return check.ok ? undefined : errorResponse(dialect, check.error);
 }
 
 /** The models the caller's key may use (all without a scope, or without authentication). */
@@ -493,7 +492,7 @@ async function scopeOf(
   dialect: InboundCodec,
 ): Promise<((model: string) => boolean) | undefined> {
   if (gateway.keys.get === undefined) return undefined;
-  const secret = presentedSecret(request.headers, dialect.api === "gemini" ? url : undefined);
+  const secret = presentedSecret(request.headers, url, dialect.recognise.keyPlaces);
   const name = await gateway.keys.identify(secret);
   return name === undefined ? undefined : gateway.keys.get(name)?.scope;
 }

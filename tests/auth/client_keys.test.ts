@@ -1,14 +1,23 @@
 import assert from "node:assert/strict";
 import { constantTimeEqual, KeyRing, presentedSecret } from "../../src/auth/client_keys.ts";
+import { geminiCodec } from "../../src/codecs/gemini/mod.ts";
 
 const url = new URL("http://localhost/v1/messages");
 
-Deno.test("a client key is found in Bearer, x-api-key, x-goog-api-key or ?key=", () => {
+const GEMINI = geminiCodec.recognise.keyPlaces;
+
+Deno.test("a client key is found in Bearer, x-api-key, and for Gemini x-goog-api-key or ?key=", () => {
   assert.equal(presentedSecret(new Headers({ authorization: "Bearer abc" }), url), "abc");
   assert.equal(presentedSecret(new Headers({ "x-api-key": "def" }), url), "def");
-  assert.equal(presentedSecret(new Headers({ "x-goog-api-key": "ghi" }), url), "ghi");
-  assert.equal(presentedSecret(new Headers(), new URL("http://h/x?key=jkl")), "jkl");
-  assert.equal(presentedSecret(new Headers(), url), undefined);
+  assert.equal(presentedSecret(new Headers({ "x-goog-api-key": "ghi" }), url, GEMINI), "ghi");
+  const keyInQuery = new URL("http://h/x?key=jkl");
+  assert.equal(presentedSecret(new Headers(), keyInQuery, GEMINI), "jkl");
+  assert.equal(presentedSecret(new Headers(), url, GEMINI), undefined);
+});
+
+Deno.test("x-goog-api-key and ?key= count only where the dialect's SDKs use them", () => {
+  assert.equal(presentedSecret(new Headers({ "x-goog-api-key": "ghi" }), url), undefined);
+  assert.equal(presentedSecret(new Headers(), new URL("http://h/x?key=jkl")), undefined);
 });
 
 Deno.test("the key ring names the matching key and rejects near misses", () => {

@@ -7,6 +7,7 @@ import { CODECS } from "../../src/codecs/registry.ts";
 import type { InboundApiName } from "../../src/codecs/registry.ts";
 import { answerStream } from "../../src/gateway/answer_stream.ts";
 import type { Gateway } from "../../src/gateway/gateway.ts";
+import { openScope } from "../../src/gateway/request_scope.ts";
 import type { Turns } from "../../src/wire/event_loop_turns.ts";
 import { KeyRing } from "../../src/auth/client_keys.ts";
 import { ALWAYS_HEALTHY } from "../../src/routing/health.ts";
@@ -89,32 +90,35 @@ async function stream(
     () => {},
   );
   const first = await call.read();
-  const record: RequestRecord = {
+  const inbound = client === "gemini" ? { model: "m", stream: true, sse: true } : {};
+  const scope = openScope({
+    request: new Request("http://127.0.0.1/"),
+    url: new URL("http://127.0.0.1/"),
+    apiIn: client,
+    inbound,
     requestId: "req-1",
     startedAt: Date.now(),
-    apiIn: client,
-    stream: true,
-    status: 0,
-    attempts: [],
-    usageSource: "none",
-    durationMs: 0,
-  };
+    signal: new AbortController().signal,
+  }, gw);
+  const record = scope.record;
   const response = answerStream(
+    scope,
+    {
+      raw: {},
+      unified,
+      candidates: [],
+      encodeContext: { request: unified, requestId: "req-1", sse: true },
+    },
     {
       outCodec,
       inCodec,
       passThrough: client === provider,
       call,
       attemptStart: Date.now(),
+      apiOut: provider,
       candidate: { provider: `p_${provider}`, model: "m" },
     },
     first,
-    unified,
-    { request: unified, requestId: "req-1", sse: true },
-    record,
-    {},
-    (status) => (record.status = status),
-    gw,
   );
   const reader = response.body!.getReader();
   const chunks: string[] = [];

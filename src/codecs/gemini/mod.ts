@@ -36,7 +36,12 @@ const MAY_CARRY_USAGE = /"usageMetadata"\s*:\s*\{|"error"|finishReason/;
 export const geminiCodec: InboundCodec = {
   api: "gemini",
   routes: [GENERATE_ROUTE],
-  recognise: { paths: GEMINI_PATHS, headers: ["x-goog-api-key"] },
+  recognise: {
+    paths: GEMINI_PATHS,
+    headers: ["x-goog-api-key"],
+    // ai.google.dev/api: the key in `x-goog-api-key`, or `?key=` on REST URLs.
+    keyPlaces: { headers: ["x-goog-api-key"], query: "key" },
+  },
   toUnifiedRequest,
   fromUnifiedResponse,
   createStreamEncoder,
