@@ -31,6 +31,7 @@ export const SERVE_OPTIONS = {
 export const CHECK_CONFIG_OPTIONS = {
   config: { type: "string", short: "c" },
   json: { type: "boolean" },
+  strict: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const satisfies OptionSpec;
 

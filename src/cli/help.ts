@@ -40,7 +40,7 @@ Stops cleanly on SIGINT or SIGTERM; SIGHUP reloads the config file.
 `;
 
 const CHECK_CONFIG_HELP = `Usage:
-  plexus check-config [--config FILE] [--json]
+  plexus check-config [--config FILE] [--json] [--strict]
 
 Validate a config file. A valid file prints a summary (providers, aliases and their targets,
 key names) and exits 0; an invalid one lists every problem, one per line as
@@ -49,7 +49,8 @@ and exits 1.
 
 Options:
   -c, --config FILE   config file (default: $PLEXUS_CONFIG, else config/plexus.yaml)
-  --json              print {ok, problems, summary} as JSON on stdout
+  --json              print {ok, problems, summary} as JSON on stdout (snake_case keys)
+  --strict            fail (exit 1) on warnings too, e.g. an alias with no enabled target
   -h, --help          show this help
 `;
 

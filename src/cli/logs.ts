@@ -18,22 +18,26 @@ import { type GroupBy, summaryTable, UsageSummary } from "../usage/log_summary.t
 import { configPathFrom } from "./args.ts";
 
 export const LOGS_HELP = `Usage:
-  plexus logs [--config FILE] [--since 1h|2026-11-01] [--until ...] [--model M] [--provider P]
+  plexus logs [--config FILE | --data-dir DIR] [--since today|yesterday|1h|7d|2026-11-01]
+              [--until ...] [--model M] [--provider P]
               [--key K] [--status ok|4xx|5xx|429] [--summary [--by model|provider|key]]
 
 Print usage log lines ({data_dir}/logs/usage/YYYY-MM-DD.jsonl) as JSONL on stdout, oldest
-first, or with --summary a table of requests, tokens and cost per model (or --by provider/key).
+first, or with --summary a table per provider/model (or --by provider/key): requests, error
+rate, tokens, cost and p50/p95/p99 latency.
 
 Options:
   -c, --config FILE   config file, for data_dir (default: $PLEXUS_CONFIG, else config/plexus.yaml)
-  --since T           from T: a duration back from now (30m, 1h, 7d), a UTC day or an ISO time
+  --data-dir DIR      read DIR/logs/usage directly (no config needed)
+  --since T           from T: today, yesterday (UTC days), a duration back from now (30m, 1h,
+                      7d), a UTC day or an ISO time
   --until T           before T (a UTC day means to the end of that day)
   --model M           model, requested model or alias equal to M
   --provider P        provider equal to P
   --key K             client key name equal to K
   --status S          ok (2xx), 4xx, 5xx or an exact status such as 429
   --summary           print a summary table instead of lines
-  --by G              group the summary by model (default), provider or key
+  --by G              group the summary by model (default; as provider/model), provider or key
   -h, --help          show this help
 
 Lines a crash left half-written are skipped (counted on stderr).
@@ -41,6 +45,7 @@ Lines a crash left half-written are skipped (counted on stderr).
 
 const LOGS_OPTIONS = {
   config: { type: "string", short: "c" },
+  "data-dir": { type: "string" },
   since: { type: "string" },
   until: { type: "string" },
   model: { type: "string" },
@@ -103,22 +108,22 @@ export async function runLogs(
   }
   const by = flags.by ?? "model";
   if (!isGroupBy(by)) {
-    io.error(`plexus: --by expects model, provider or key, found ${JSON.stringify(by)}`);
+    io.error(
+      `plexus: --by expects model, provider or key, found ${
+        JSON.stringify(by)
+      }; see plexus logs --help`,
+    );
     return 2;
   }
 
-  const path = configPathFrom(flags.config, env.PLEXUS_CONFIG);
-  const loaded = await loadConfig(path, env);
-  if (!loaded.ok) {
-    for (const problem of loaded.problems) io.error(formatProblem(problem));
-    return 1;
+  if (flags["data-dir"] !== undefined && flags.config !== undefined) {
+    io.error("plexus: --data-dir and --config exclude each other; see plexus logs --help");
+    return 2;
   }
+  const dataDir = flags["data-dir"] ?? await configuredDataDir(flags.config, env, io);
+  if (dataDir === undefined) return 1;
   const range = dayRange(query);
-  const files = await dayFilesBetween(
-    usageLogDir(loaded.config.server.dataDir),
-    range.from,
-    range.to,
-  );
+  const files = await dayFilesBetween(usageLogDir(dataDir), range.from, range.to);
   const counts: ReadCounts = { skipped: 0 };
   const summary = flags.summary ? new UsageSummary(by) : undefined;
   let batch = "";
@@ -140,6 +145,18 @@ export async function runLogs(
     io.error(`plexus: skipped ${counts.skipped} unreadable line(s) (cut by a crash?)`);
   }
   return 0;
+}
+
+/** The config's data_dir; undefined (problems printed) when the config is invalid. */
+async function configuredDataDir(
+  configFlag: string | undefined,
+  env: Record<string, string>,
+  io: LogsIo,
+): Promise<string | undefined> {
+  const loaded = await loadConfig(configPathFrom(configFlag, env.PLEXUS_CONFIG), env);
+  if (loaded.ok) return loaded.config.server.dataDir;
+  for (const problem of loaded.problems) io.error(formatProblem(problem));
+  return undefined;
 }
 
 function queryOf(

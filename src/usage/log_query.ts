@@ -27,6 +27,13 @@ const UNIT_MS: Record<string, number> = {
  * ISO 8601 instant. A day as the upper bound means "to the end of that day".
  */
 export function parseTimeBound(text: string, now: number, upper: boolean): number {
+  const word = text.trim().toLowerCase();
+  if (word === "today" || word === "yesterday") {
+    // UTC days, like the log files.
+    const today = Math.floor(now / UNIT_MS.d) * UNIT_MS.d;
+    const start = word === "today" ? today : today - UNIT_MS.d;
+    return upper ? start + UNIT_MS.d : start;
+  }
   const relative = /^(\d+)\s*([smhdw])$/.exec(text.trim());
   if (relative !== null) {
     const time = now - Number(relative[1]) * UNIT_MS[relative[2]];
@@ -41,7 +48,7 @@ export function parseTimeBound(text: string, now: number, upper: boolean): numbe
   const instant = Date.parse(text);
   if (/^\d{4}-\d{2}-\d{2}T/.test(text) && !Number.isNaN(instant)) return instant;
   throw new Error(
-    `expected a duration like 30m, 1h, 7d, a day like 2026-11-01 or an ISO time, found ${
+    `expected today, yesterday, a duration like 30m, 1h, 7d, a day like 2026-11-01 or an ISO time, found ${
       JSON.stringify(text)
     }`,
   );

@@ -1,4 +1,7 @@
-/** `plexus logs --summary`: requests, tokens and cost per model, provider or key. */
+/**
+ * `plexus logs --summary`: requests, error rate, tokens, cost and latency percentiles per
+ * `provider/model` (two providers serving the same model stay apart), provider or key.
+ */
 
 export type GroupBy = "model" | "provider" | "key";
 
@@ -14,7 +17,8 @@ export interface SummaryRow {
   costUsd: number;
   /** Requests with usage but no known cost (unpriced model). */
   unpriced: number;
-  durationMs: number;
+  /** Every request's duration_ms, for the percentiles. */
+  durations: number[];
 }
 
 function num(value: unknown): number {
@@ -22,7 +26,14 @@ function num(value: unknown): number {
 }
 
 function groupOf(fields: Record<string, unknown>, by: GroupBy): string {
-  const value = by === "model" ? fields.model ?? fields.model_requested : fields[by];
+  if (by === "model") {
+    const { provider, model, model_requested: requested } = fields;
+    if (typeof provider === "string" && provider !== "" && typeof model === "string") {
+      return `${provider}/${model}`;
+    }
+    return typeof requested === "string" && requested !== "" ? requested : "(none)";
+  }
+  const value = fields[by];
   return typeof value === "string" && value !== "" ? value : "(none)";
 }
 
@@ -43,7 +54,7 @@ export class UsageSummary {
     row.outputTokens += num(fields.output_tokens);
     row.cacheReadTokens += num(fields.cache_read_tokens);
     row.cacheWriteTokens += num(fields.cache_write_tokens);
-    row.durationMs += num(fields.duration_ms);
+    if (typeof fields.duration_ms === "number") row.durations.push(fields.duration_ms);
     if (typeof fields.cost_usd === "number") row.costUsd += fields.cost_usd;
     else if (fields.usage_source === "provider" || fields.usage_source === "estimated") {
       row.unpriced++;
@@ -74,8 +85,19 @@ function emptyRow(group: string): SummaryRow {
     cacheWriteTokens: 0,
     costUsd: 0,
     unpriced: 0,
-    durationMs: 0,
+    durations: [],
   };
+}
+
+/** Nearest-rank percentile of sorted values; "-" when there are none. */
+function percentileText(sorted: number[], p: number): string {
+  if (sorted.length === 0) return "-";
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return String(Math.round(sorted[rank - 1]));
+}
+
+function errorRateText(row: SummaryRow): string {
+  return row.requests === 0 ? "-" : `${((100 * row.errors) / row.requests).toFixed(1)}%`;
 }
 
 /** A plain-text table with a total row; numbers right-aligned. */
@@ -91,30 +113,39 @@ export function summaryTable(summary: UsageSummary): string {
     cacheWriteTokens: t.cacheWriteTokens + r.cacheWriteTokens,
     costUsd: t.costUsd + r.costUsd,
     unpriced: t.unpriced + r.unpriced,
-    durationMs: t.durationMs + r.durationMs,
+    durations: t.durations.concat(r.durations),
   }), emptyRow("TOTAL"));
   const header = [
     summary.by,
     "requests",
     "errors",
+    "error_rate",
     "input",
     "output",
     "cache_read",
     "cache_write",
     "cost_usd",
-    "avg_ms",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
   ];
-  const cells = [...rows, total].map((r) => [
-    r.group,
-    String(r.requests),
-    String(r.errors),
-    String(r.inputTokens),
-    String(r.outputTokens),
-    String(r.cacheReadTokens),
-    String(r.cacheWriteTokens),
-    costText(r),
-    r.requests === 0 ? "0" : String(Math.round(r.durationMs / r.requests)),
-  ]);
+  const cells = [...rows, total].map((r) => {
+    const sorted = r.durations.toSorted((a, b) => a - b);
+    return [
+      r.group,
+      String(r.requests),
+      String(r.errors),
+      errorRateText(r),
+      String(r.inputTokens),
+      String(r.outputTokens),
+      String(r.cacheReadTokens),
+      String(r.cacheWriteTokens),
+      costText(r),
+      percentileText(sorted, 50),
+      percentileText(sorted, 95),
+      percentileText(sorted, 99),
+    ];
+  });
   const table = [header, ...cells];
   const widths = header.map((_, i) => Math.max(...table.map((row) => row[i].length)));
   return table.map((row) =>

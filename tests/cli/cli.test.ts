@@ -196,7 +196,10 @@ Deno.test("check-config --json prints ok, problems and summary", async () => {
       "claude-sonnet-4-5",
       "llama3.2",
     ]);
-    assert.equal(good.summary.server.dataDir, join(dir, "data"));
+    // The YAML's own spelling.
+    assert.equal(good.summary.server.data_dir, join(dir, "data"));
+    assert.equal(typeof good.summary.providers[0].base_url, "string");
+    assert.equal(good.summary.server.dataDir, undefined);
 
     const invalidPath = join(dir, "bad.yaml");
     await Deno.writeTextFile(invalidPath, INVALID);
@@ -359,4 +362,43 @@ Deno.test("serve exits 1 when its port is taken", async () => {
       blocker.close();
     }
   });
+});
+
+Deno.test("check-config warns about an alias with no enabled target; --strict makes that fail", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "plexus.yaml");
+    await Deno.writeTextFile(
+      path,
+      [
+        "providers:",
+        "  off:",
+        "    api: chat",
+        "    base_url: http://127.0.0.1:9/v1",
+        "    enabled: false",
+        "    models:",
+        "      m: {}",
+        "models:",
+        "  dead:",
+        "    targets:",
+        "      - provider: off",
+        "        model: m",
+        "",
+      ].join("\n"),
+    );
+    const lenient = await runPlexus(["check-config", "--config", path]);
+    assert.equal(lenient.code, 0);
+    assert.match(lenient.stderr, /warning: alias dead has no enabled target/);
+    const strict = await runPlexus(["check-config", "--strict", "--config", path]);
+    assert.equal(strict.code, 1);
+    assert.match(
+      strict.stderr,
+      /warning\(s\)? in .* \(--strict makes them fail\)|warnings? in .*--strict/,
+    );
+    const json = await runPlexus(["check-config", "--json", "--strict", "--config", path]);
+    assert.equal(json.code, 1);
+    assert.ok(JSON.parse(json.stdout).summary.warnings.some((w: string) => w.includes("dead")));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

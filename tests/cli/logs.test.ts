@@ -148,19 +148,22 @@ Deno.test("--summary totals requests, errors, tokens and cost per model, flaggin
     "model",
     "requests",
     "errors",
+    "error_rate",
     "input",
     "output",
     "cache_read",
     "cache_write",
     "cost_usd",
-    "avg_ms",
+    "p50_ms",
+    "p95_ms",
+    "p99_ms",
   ]);
   const byGroup = Object.fromEntries(rows.slice(1).map((r) => [r[0], r]));
-  assert.deepEqual(byGroup.gpt.slice(1, 5), ["2", "1", "20", "10"]);
-  assert.equal(byGroup.gpt[7], "$0.0020");
-  assert.equal(byGroup.local[7], "$0.0000 (+1 unpriced)");
-  assert.deepEqual(byGroup.claude.slice(1, 3), ["1", "1"]);
-  assert.deepEqual(byGroup.TOTAL.slice(1, 5), ["4", "2", "27", "15"]);
+  assert.deepEqual(byGroup["openai/gpt"].slice(1, 6), ["2", "1", "50.0%", "20", "10"]);
+  assert.equal(byGroup["openai/gpt"][8], "$0.0020");
+  assert.equal(byGroup["ollama/local"][8], "$0.0000 (+1 unpriced)");
+  assert.deepEqual(byGroup["anthropic/claude"].slice(1, 4), ["1", "1", "100.0%"]);
+  assert.deepEqual(byGroup.TOTAL.slice(1, 6), ["4", "2", "50.0%", "27", "15"]);
 });
 
 Deno.test("--summary --by key groups by client key", async () => {
@@ -173,7 +176,7 @@ Deno.test("--summary --by key groups by client key", async () => {
 Deno.test("bad arguments exit 2 with a hint", async () => {
   const config = await setup();
   for (
-    const args of [["--since", "yesterday"], ["--status", "teapot"], ["--bogus"], [
+    const args of [["--since", "last-week"], ["--status", "teapot"], ["--bogus"], [
       "--summary",
       "--by",
       "colour",
@@ -183,4 +186,43 @@ Deno.test("bad arguments exit 2 with a hint", async () => {
     assert.equal(code, 2, args.join(" "));
     assert.match(err.join("\n"), /^plexus: /);
   }
+});
+
+Deno.test("--summary keeps two providers serving the same model apart and gives p50/p95/p99", async () => {
+  const dir = await Deno.makeTempDir();
+  const usage = `${dir}/logs/usage`;
+  await Deno.mkdir(usage, { recursive: true });
+  const lines = [];
+  for (let n = 1; n <= 100; n++) {
+    lines.push(
+      line({
+        provider: "openai",
+        model: "gpt-4o",
+        duration_ms: n,
+        time: "2026-11-02T10:00:00.000Z",
+      }),
+    );
+  }
+  lines.push(
+    line({
+      provider: "azure",
+      model: "gpt-4o",
+      duration_ms: 7,
+      status: 503,
+      time: "2026-11-02T10:00:00.000Z",
+    }),
+  );
+  await Deno.writeTextFile(`${usage}/2026-11-02.jsonl`, lines.join("\n") + "\n");
+  // --data-dir needs no config file.
+  const { code, out } = await run(["--data-dir", dir, "--summary", "--since", "today"]);
+  assert.equal(code, 0);
+  const rows = Object.fromEntries(
+    out.trim().split("\n").slice(1).map((l) => l.split(/\s{2,}/)).map((r) => [r[0], r]),
+  );
+  assert.deepEqual(Object.keys(rows).sort(), ["TOTAL", "azure/gpt-4o", "openai/gpt-4o"]);
+  assert.deepEqual(rows["openai/gpt-4o"].slice(-3), ["50", "95", "99"]);
+  assert.deepEqual(rows["azure/gpt-4o"].slice(1, 4), ["1", "1", "100.0%"]);
+  const yesterday = await run(["--data-dir", dir, "--since", "yesterday", "--until", "yesterday"]);
+  assert.equal(yesterday.out, "", "nothing on 2026-11-01");
+  await Deno.remove(dir, { recursive: true });
 });
