@@ -66,7 +66,7 @@ Deno.test("/v0/logs rejects a bad limit, status or time with a 400 that says wha
         ["limit=1001", /1000/],
         ["limit=ten", /limit/],
         ["status=bad", /status/],
-        ["since=yesterday", /since/],
+        ["since=last-week", /since/],
         ["since=99999999999w", /since/],
         ["until=99999999999w", /until/],
       ] as const
