@@ -38,6 +38,12 @@ class MessagesStreamEncoder implements StreamEncoder {
   /** After an error or `end()` nothing more is written. */
   #closed = false;
   #open: OpenBlock | undefined;
+  /**
+   * Calls that started while another call's block was still open (an upstream that interleaves
+   * parallel calls): Anthropic blocks follow one another, so each waits here, arguments
+   * gathered, until the open call ends.
+   */
+  #waiting = new Map<number, { id: string; name: string; args: string; ended: boolean }>();
   #nextBlockIndex = 0;
   #usage: Usage = emptyUsage();
   #stopReason: StopReason = "end_turn";
@@ -86,15 +92,13 @@ class MessagesStreamEncoder implements StreamEncoder {
       case "tool_call_delta":
         return this.#toolDelta(event.index, event.argumentsDelta);
       case "tool_call_end":
-        return this.#open?.kind === "tool" && this.#open.toolIndex === event.index
-          ? this.#closeBlock()
-          : "";
+        return this.#toolEnd(event.index);
       case "usage":
         return "";
       case "finish":
         this.#stopReason = event.stopReason;
         this.#stopSequence = event.stopSequence;
-        return this.#closeBlock();
+        return this.#closeBlock() + this.#flushWaiting();
       case "error":
         this.#closed = true;
         return sseFrame(JSON.stringify(errorBody(event.error.kind, event.error.message)), "error");
@@ -112,6 +116,7 @@ class MessagesStreamEncoder implements StreamEncoder {
     // as OpenAI report them only at the end, and the official SDK reads them from here.
     return this.#ensureStarted() +
       this.#closeBlock() +
+      this.#flushWaiting() +
       frame("message_delta", {
         delta: {
           stop_reason: stopReasonToWire(this.#stopReason),
@@ -212,6 +217,14 @@ class MessagesStreamEncoder implements StreamEncoder {
   }
 
   #toolStart(toolIndex: number, id: string, name: string): string {
+    if (this.#open?.kind === "tool" || this.#waiting.size > 0) {
+      this.#waiting.set(toolIndex, { id, name, args: "", ended: false });
+      return this.#ensureStarted();
+    }
+    return this.#openTool(toolIndex, id, name);
+  }
+
+  #openTool(toolIndex: number, id: string, name: string): string {
     const out = this.#ensureStarted() + this.#closeBlock();
     return out + this.#openBlock(
       { type: "tool_use", id, name, input: {} },
@@ -224,9 +237,39 @@ class MessagesStreamEncoder implements StreamEncoder {
    * block (only possible if an upstream interleaves parallel calls) has nowhere to go.
    */
   #toolDelta(toolIndex: number, argumentsDelta: string): string {
+    const waiting = this.#waiting.get(toolIndex);
+    if (waiting !== undefined) {
+      waiting.args += argumentsDelta;
+      return "";
+    }
     const open = this.#open;
     if (open?.kind !== "tool" || open.toolIndex !== toolIndex || argumentsDelta === "") return "";
     open.hasArguments = true;
     return this.#delta(open.index, { type: "input_json_delta", partial_json: argumentsDelta });
+  }
+
+  #toolEnd(toolIndex: number): string {
+    const waiting = this.#waiting.get(toolIndex);
+    if (waiting !== undefined) {
+      waiting.ended = true;
+      return "";
+    }
+    if (this.#open?.kind !== "tool" || this.#open.toolIndex !== toolIndex) return "";
+    return this.#closeBlock() + this.#flushWaiting(false);
+  }
+
+  /**
+   * Waiting calls in order, each as a block with its gathered arguments; the first that has not
+   * ended stays open and streams on (unless `all`, at the end of the answer).
+   */
+  #flushWaiting(all = true): string {
+    let out = "";
+    for (const [toolIndex, call] of this.#waiting) {
+      this.#waiting.delete(toolIndex);
+      out += this.#openTool(toolIndex, call.id, call.name) + this.#toolDelta(toolIndex, call.args);
+      if (!call.ended && !all) return out;
+      out += this.#closeBlock();
+    }
+    return out;
   }
 }
