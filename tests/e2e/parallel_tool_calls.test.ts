@@ -3,7 +3,7 @@
  * index-tagged pieces of several calls mixed together) reach every client API whole and apart.
  */
 import assert from "node:assert/strict";
-import { API_NAMES } from "../../src/codecs/registry.ts";
+import { INBOUND_API_NAMES } from "../../src/codecs/registry.ts";
 import { providerPerApi, testConfig } from "../support/config.ts";
 import { startFakeUpstream } from "../support/fake_upstream.ts";
 import { startGateway } from "../support/gateway.ts";
@@ -47,7 +47,7 @@ Deno.test("interleaved streamed argument pieces of parallel calls arrive whole i
   const fake = await startFakeUpstream();
   const gateway = await startGateway(testConfig(providerPerApi(fake.url, ["m"])));
   try {
-    for (const client of API_NAMES) {
+    for (const client of INBOUND_API_NAMES) {
       await t.step(`chat provider → ${client} client, streamed`, async () => {
         fake.enqueue({ kind: "stream", api: "chat", events: INTERLEAVED, splitMidLine: true });
         const answer = await ask(client, gateway.url, {
