@@ -15,7 +15,7 @@ V8_FLAGS     ?= --max-semi-space-size=4,--heap-growing-percent=25,--no-concurren
 # thread); a server compiles its modules once at start, ~30 ms slower without it.
 RUN_FLAGS    ?= --no-code-cache
 
-.PHONY: setup run test check fmt lint bench bench-ttfb build release clean
+.PHONY: setup run test check fmt lint bench bench-ttfb bench-streams build release clean
 
 setup: $(DENO)
 
@@ -52,6 +52,12 @@ bench: setup
 bench-ttfb: setup
 	BENCH_V8_FLAGS="$${BENCH_V8_FLAGS-$(V8_FLAGS)}" BENCH_DENO_FLAGS="$${BENCH_DENO_FLAGS-$(RUN_FLAGS)}" \
 		$(DENO) run -A bench/ttfb_floor.ts
+
+# Many slow streams (BENCH_STREAMS, default 10,000 for BENCH_STREAM_SECONDS, default 30): memory per
+# open stream, token delay, CPU per token. Raises its open-file limit with prlimit (see bench/README.md).
+bench-streams: setup
+	BENCH_V8_FLAGS="$${BENCH_V8_FLAGS-$(V8_FLAGS)}" BENCH_DENO_FLAGS="$${BENCH_DENO_FLAGS-$(RUN_FLAGS)}" \
+		$(DENO) run -A bench/slow_streams.ts
 
 # deno compile downloads a runtime image (denort); DENORT_BIN points at a local copy for offline builds.
 build: setup
