@@ -49,8 +49,9 @@ export async function raiseFileLimit(needed: number): Promise<number> {
   const after = currentLimits()?.soft ?? before.soft;
   if (after < needed) {
     throw new Error(
-      `open-file limit ${after} < ${needed} needed: run \`ulimit -n ${target}\` (as root, or ` +
-        "after raising the hard limit in /etc/security/limits.conf) or lower BENCH_STREAMS",
+      `open-file limit ${after} (hard ${before.hard}) < ${needed} needed: run ` +
+        `\`ulimit -n ${target}\` first (raising the hard limit takes root with CAP_SYS_RESOURCE, ` +
+        "or /etc/security/limits.conf) or lower BENCH_STREAMS",
     );
   }
   return after;

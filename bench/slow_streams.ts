@@ -235,7 +235,7 @@ async function withTarget<T>(
 /** Runs the scenario and prints its table; returns the rows (for `make bench`'s record). */
 export async function runSlowStreams(s: StreamSettings): Promise<StreamRow[]> {
   // Each stream holds a client socket and, in the gateway, a client and an upstream socket.
-  const limit = await raiseFileLimit(2 * s.streams + 1024);
+  const limit = await raiseFileLimit(2 * s.streams + 100);
   console.error(
     `bench-streams: ${s.streams} streams × ${s.seconds}s, a token every ${s.intervalMs} ms, ` +
       `${s.clients} client process(es), opened over ${s.rampSeconds}s; open files: ${limit}`,
