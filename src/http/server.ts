@@ -1,4 +1,6 @@
 /** The HTTP server: wires the router to the gateway and owns start and shutdown. */
+// Long file: start-up and shutdown wiring plus the route table (admin, health, models, keys,
+// kept responses, the codecs' routes); splitting the route table out is the next step.
 import { VERSION } from "../version.ts";
 import { AdminApi, registerAdminRoutes } from "../admin/api.ts";
 import { adminAccess } from "../admin/auth.ts";

@@ -4,6 +4,8 @@
  * Fields Plexus cannot honour on every provider (`safetySettings`, `cachedContent`, penalties,
  * `seed`...) are ignored, like any unknown field.
  */
+// Long file: one validator per Gemini part and field, each naming the JSON path of a bad value,
+// sharing the path helpers; the same shape as the other request decoders.
 import type { InboundContext } from "../codec.ts";
 import {
   type ContentPart,

@@ -2,6 +2,8 @@
  * Inbound: an Anthropic Messages request -> the unified request
  * (API reference, "Messages" -> "Create a Message", request body).
  */
+// Long file: one validator per Anthropic content block and field, each naming the JSON path of
+// a bad value, sharing the path helpers; the same shape as the other request decoders.
 import type { InboundContext } from "../codec.ts";
 import type {
   ContentPart,

@@ -3,6 +3,8 @@
  * (OpenAI API reference, "Streaming events": lifecycle, output item, content part, text,
  * reasoning summary and function-call argument events, each with a `sequence_number`).
  */
+// Long file: one encoder follows the Responses event lifecycle (items, parts, deltas, done
+// events) with state every step shares; split, that state would cross files.
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
 import { sseFrame } from "../../wire/sse.ts";
 import {
