@@ -77,6 +77,7 @@ function waitForStopSignal(): { signal: Promise<Deno.Signal>; dispose(): void } 
 }
 
 /** Exit code: 0 after a clean stop, 1 when the config is invalid or the server cannot start. */
+// Long function: start-up steps in order, each a few lines.
 export async function runServe(args: string[], env: Record<string, string>): Promise<number> {
   const flags = parseCommandArgs("serve", SERVE_OPTIONS, args);
   if (flags.help) {

@@ -35,6 +35,7 @@ export function responseFromEvents(events: Iterable<StreamEvent>): UnifiedRespon
   throw new GatewayError(error.kind, error.message, { status: error.status });
 }
 
+// Long function: one switch over the stream event kinds, a case each.
 export function foldEvents(events: Iterable<StreamEvent>): FoldedEvents {
   let id = "";
   let model = "";

@@ -105,6 +105,7 @@ class GuardedConnection implements ClientConnection {
   }
 }
 
+// Long function: the accept loop and its guards share the connection counters.
 export function serveGuarded(options: ServeOptions): GuardedServer {
   const serveOn = runtimeServeOnConnection();
   if (serveOn === undefined) return serveUnguarded(options);

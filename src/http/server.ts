@@ -89,6 +89,7 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** After the grace period, how long aborted streams get to send their error frame. */
 const ABORT_DRAIN_MS = 2000;
 
+// Long function: the wiring of every long-lived part in start order; each line is one part.
 export async function startServer(
   config: Config,
   options: ServerOptions = {},

@@ -5,7 +5,13 @@
  */
 import type { EncodeContext, StreamEncoder } from "../codec.ts";
 import { sseFrame } from "../../wire/sse.ts";
-import { emptyUsage, mergeUsage, type StreamEvent, type Usage } from "../unified.ts";
+import {
+  emptyUsage,
+  type ErrorKind,
+  mergeUsage,
+  type StreamEvent,
+  type Usage,
+} from "../unified.ts";
 import { openAiErrorType } from "../openai_errors.ts";
 import { finishReasonFor } from "./finish_reason.ts";
 import {
@@ -19,53 +25,40 @@ import type { ChatCompletionChunk, ChatDelta, ChatFinishReason } from "./wire.ts
 const DONE = "data: [DONE]\n\n";
 
 export function createStreamEncoder(ctx: EncodeContext): StreamEncoder {
-  let head: { id: string; model: string; created: number } | undefined;
-  let usage: Usage = emptyUsage();
-  let failed = false;
-  let finished = false;
+  return new ChatStreamEncoder(ctx);
+}
 
-  function chunk(delta: ChatDelta, finishReason: ChatFinishReason | null = null): string {
-    const body: ChatCompletionChunk = {
-      id: head?.id ?? ctx.requestId,
-      object: "chat.completion.chunk",
-      created: head?.created ?? 0,
-      model: head?.model ?? ctx.request.model,
-      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
-    };
-    return sseFrame(JSON.stringify(body));
+class ChatStreamEncoder implements StreamEncoder {
+  readonly contentType = "text/event-stream";
+  readonly #ctx: EncodeContext;
+  #head: { id: string; model: string; created: number } | undefined;
+  #usage: Usage = emptyUsage();
+  #failed = false;
+  #finished = false;
+
+  constructor(ctx: EncodeContext) {
+    this.#ctx = ctx;
   }
 
-  /** The opening chunk, written as soon as `start` arrives (or before any content without one). */
-  function open(id: string, model: string, created: number): string {
-    head = { id: id || ctx.requestId, model: model || ctx.request.model, created };
-    return chunk({ role: "assistant", content: "" });
-  }
-
-  function ensureOpen(): string {
-    return head === undefined
-      ? open(ctx.requestId, ctx.request.model, Math.floor(Date.now() / 1000))
-      : "";
-  }
-
-  function push(ev: StreamEvent): string {
-    if (failed) return "";
+  push(ev: StreamEvent): string {
+    if (this.#failed) return "";
     switch (ev.type) {
       case "start":
-        return head === undefined ? open(ev.id, ev.model, ev.created) : "";
+        return this.#head === undefined ? this.#open(ev.id, ev.model, ev.created) : "";
       case "text_delta":
-        return ensureOpen() + chunk({ content: ev.text });
+        return this.#delta({ content: ev.text });
       case "reasoning_delta":
-        return ensureOpen() + chunk({ reasoning_content: ev.text });
+        return this.#delta({ reasoning_content: ev.text });
       case "reasoning_signature":
-        return ensureOpen() +
-          chunk({ reasoning_details: encodedSignatureDetail(ev.signature, ev.family) });
+        return this.#delta({ reasoning_details: encodedSignatureDetail(ev.signature, ev.family) });
       case "reasoning_redacted":
-        return ensureOpen() + chunk({ reasoning_details: encodedRedactedDetail(ev.data) });
+        return this.#delta({ reasoning_details: encodedRedactedDetail(ev.data) });
       case "reasoning_encrypted":
-        return ensureOpen() +
-          chunk({ reasoning_details: encodedEncryptedDetail(ev.encryptedContent, ev.id) });
+        return this.#delta({
+          reasoning_details: encodedEncryptedDetail(ev.encryptedContent, ev.id),
+        });
       case "tool_call_start":
-        return ensureOpen() + chunk({
+        return this.#delta({
           tool_calls: [{
             index: ev.index,
             id: ev.id,
@@ -74,24 +67,18 @@ export function createStreamEncoder(ctx: EncodeContext): StreamEncoder {
           }],
         });
       case "tool_call_delta":
-        return ensureOpen() +
-          chunk({ tool_calls: [{ index: ev.index, function: { arguments: ev.argumentsDelta } }] });
+        return this.#delta({
+          tool_calls: [{ index: ev.index, function: { arguments: ev.argumentsDelta } }],
+        });
       case "usage":
-        usage = mergeUsage(usage, ev.usage);
+        this.#usage = mergeUsage(this.#usage, ev.usage);
         return "";
       case "finish":
-        if (finished) return "";
-        finished = true;
-        return ensureOpen() + chunk({}, finishReasonFor(ev.stopReason));
-      case "error": {
-        failed = true;
-        const error = {
-          message: ev.error.message,
-          type: openAiErrorType(ev.error.kind),
-          code: null,
-        };
-        return sseFrame(JSON.stringify({ error }));
-      }
+        if (this.#finished) return "";
+        this.#finished = true;
+        return this.#ensureOpen() + this.#chunk({}, finishReasonFor(ev.stopReason));
+      case "error":
+        return this.#error(ev.error);
       // Gemini text signatures and tool-call ends have no chat counterpart.
       case "text_signature":
       case "tool_call_end":
@@ -104,22 +91,57 @@ export function createStreamEncoder(ctx: EncodeContext): StreamEncoder {
    * stream always has a `finish_reason` (the SDK's stream helper rejects one without), so an
    * answer that never said how it ended closes with `stop`.
    */
-  function end(): string {
-    if (failed) return "";
-    let out = finished ? "" : push({ type: "finish", stopReason: "end_turn" });
-    if (ctx.request.includeUsage) {
+  end(): string {
+    if (this.#failed) return "";
+    let out = this.#finished ? "" : this.push({ type: "finish", stopReason: "end_turn" });
+    if (this.#ctx.request.includeUsage) {
       const body: ChatCompletionChunk = {
-        id: head?.id ?? ctx.requestId,
-        object: "chat.completion.chunk",
-        created: head?.created ?? 0,
-        model: head?.model ?? ctx.request.model,
+        ...this.#identity(),
         choices: [],
-        usage: encodeUsage(usage),
+        usage: encodeUsage(this.#usage),
       };
       out += sseFrame(JSON.stringify(body));
     }
     return out + DONE;
   }
 
-  return { contentType: "text/event-stream", push, end };
+  #identity(): Pick<ChatCompletionChunk, "id" | "object" | "created" | "model"> {
+    const head = this.#head;
+    return {
+      id: head?.id ?? this.#ctx.requestId,
+      object: "chat.completion.chunk",
+      created: head?.created ?? 0,
+      model: head?.model ?? this.#ctx.request.model,
+    };
+  }
+
+  #chunk(delta: ChatDelta, finishReason: ChatFinishReason | null = null): string {
+    const body: ChatCompletionChunk = {
+      ...this.#identity(),
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    };
+    return sseFrame(JSON.stringify(body));
+  }
+
+  #delta(delta: ChatDelta): string {
+    return this.#ensureOpen() + this.#chunk(delta);
+  }
+
+  /** The opening chunk, written as soon as `start` arrives (or before any content without one). */
+  #open(id: string, model: string, created: number): string {
+    const ctx = this.#ctx;
+    this.#head = { id: id || ctx.requestId, model: model || ctx.request.model, created };
+    return this.#chunk({ role: "assistant", content: "" });
+  }
+
+  #ensureOpen(): string {
+    if (this.#head !== undefined) return "";
+    return this.#open(this.#ctx.requestId, this.#ctx.request.model, Math.floor(Date.now() / 1000));
+  }
+
+  #error(error: { kind: ErrorKind; message: string }): string {
+    this.#failed = true;
+    const body = { message: error.message, type: openAiErrorType(error.kind), code: null };
+    return sseFrame(JSON.stringify({ error: body }));
+  }
 }
