@@ -2,7 +2,6 @@
  * `plexus logs`: prints usage log lines as JSONL (unchanged, so `| jq` works) or, with
  * `--summary`, a table of requests, tokens and cost. Reads files line by line.
  */
-import { parseArgs } from "node:util";
 import { formatProblem } from "../config/errors.ts";
 import { loadConfig } from "../config/load.ts";
 import { usageLogDir } from "../usage/day_file.ts";
@@ -15,7 +14,7 @@ import {
 } from "../usage/log_query.ts";
 import { dayFilesBetween, type ReadCounts, readUsageLines } from "../usage/log_reader.ts";
 import { type GroupBy, summaryTable, UsageSummary } from "../usage/log_summary.ts";
-import { configPathFrom } from "./args.ts";
+import { configPathFrom, parseCommandArgs, UsageError } from "./args.ts";
 
 export const LOGS_HELP = `Usage:
   plexus logs [--config FILE | --data-dir DIR] [--since today|yesterday|1h|7d|2026-11-01]
@@ -94,10 +93,14 @@ export async function runLogs(
   let flags;
   let query: LogQuery;
   try {
-    flags = parseArgs({ args, options: LOGS_OPTIONS, strict: true, allowPositionals: false })
-      .values;
+    // The same parser and messages as every other command.
+    flags = parseCommandArgs("logs", LOGS_OPTIONS, args);
     query = queryOf(flags, io.now());
   } catch (error) {
+    if (error instanceof UsageError) {
+      io.error(`plexus: ${error.message}; ${error.hint}`);
+      return 2;
+    }
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
     io.error(`plexus: ${message}; see plexus logs --help`);
     return 2;

@@ -226,3 +226,11 @@ Deno.test("--summary keeps two providers serving the same model apart and gives 
   assert.equal(yesterday.out, "", "nothing on 2026-11-01");
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("logs speaks the same usage-error style as every command", async () => {
+  const { code, err } = await run(["--sumary"]);
+  assert.equal(code, 2);
+  assert.deepEqual(err, [
+    'plexus: unknown option --sumary (did you mean "--summary"?); see plexus logs --help',
+  ]);
+});
