@@ -3,6 +3,7 @@
  * Like the Anthropic models behind it, Converse wants alternating roles starting with the user,
  * tool results in the user turn after the calls, and no empty text blocks.
  */
+import { signatureFor } from "../signature_carrier.ts";
 import type { ContentPart, ImagePart, TextPart, UnifiedMessage } from "../unified.ts";
 import { invalidRequest } from "../unified.ts";
 import { parseBase64DataUrl } from "../data_url.ts";
@@ -61,9 +62,9 @@ function encodePart(part: ContentPart, path: string): WireContentBlock | undefin
     case "reasoning":
       // Signed reasoning and redacted reasoning go back unchanged; unsigned reasoning from
       // another provider is dropped, as Claude on Bedrock rejects thinking it did not sign.
-      if (part.signature !== undefined) {
+      if (signatureFor(part, "anthropic") !== undefined) {
         return {
-          reasoningContent: { reasoningText: { text: part.text, signature: part.signature } },
+          reasoningContent: { reasoningText: { text: part.text, signature: part.signature! } },
         };
       }
       if (part.redactedData !== undefined) {

@@ -8,6 +8,7 @@ import type { JsonObject } from "../json_guards.ts";
 import { budgetForEffort, effortOf } from "../reasoning_budget.ts";
 import { JSON_RESPONSE_TOOL, jsonOutputSchema } from "../messages/structured_output.ts";
 import { encodeMessages } from "./messages_encode.ts";
+import { toolLoopLostItsThinking } from "../messages/thinking_tool_loop.ts";
 import type { WireInferenceConfig, WireTool, WireToolChoice } from "./wire.ts";
 
 /** Claude extended thinking rejects budgets below 1024 tokens. */
@@ -102,6 +103,7 @@ function reasoningFields(
   if (isClaude(target.model)) {
     // Claude refuses thinking together with a forced tool.
     if (toolChoice !== undefined && !("auto" in toolChoice)) return undefined;
+    if (toolLoopLostItsThinking(req.messages)) return undefined;
     const budget = Math.max(
       MIN_THINKING_BUDGET,
       req.reasoning.budgetTokens ?? budgetForEffort(req.reasoning.effort ?? "medium"),

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { bedrockCodec } from "../../../src/codecs/bedrock/mod.ts";
-import type { UnifiedRequest } from "../../../src/codecs/unified.ts";
+import type { ContentPart, UnifiedRequest } from "../../../src/codecs/unified.ts";
 import { GatewayError } from "../../../src/codecs/unified.ts";
 import { baseRequest, CLAUDE } from "./helpers.ts";
 
@@ -177,4 +177,31 @@ Deno.test("the URL carries the model id as one encoded segment", () => {
     bedrockCodec.upstreamUrl("http://h", "arn:aws:x/y", false),
     /\/model\/arn%3Aaws%3Ax%2Fy\/converse$/,
   );
+});
+
+Deno.test("Claude on Bedrock: a tool loop whose thinking block is lost goes without thinking", () => {
+  const codec = bedrockCodec;
+  const target = { model: "anthropic.claude-sonnet-4-5-20250929-v1:0", defaultMaxTokens: 4096 };
+  const loop = (first: ContentPart[]): UnifiedRequest => ({
+    model: "m",
+    stream: false,
+    reasoning: { enabled: true, effort: "high" },
+    messages: [
+      { role: "user", content: [{ type: "text", text: "Weather?" }] },
+      {
+        role: "assistant",
+        content: [...first, { type: "tool_call", id: "t1", name: "w", arguments: "{}" }],
+      },
+      { role: "user", content: [{ type: "tool_result", toolCallId: "t1", content: "18" }] },
+    ],
+  });
+  const thinking = (req: UnifiedRequest) =>
+    (codec.fromUnifiedRequest(req, target).additionalModelRequestFields as
+      | Record<string, unknown>
+      | undefined)?.thinking;
+  assert.equal(thinking(loop([])), undefined);
+  const gemini: ContentPart = { type: "reasoning", text: "", signature: "g", family: "gemini" };
+  assert.equal(thinking(loop([gemini])), undefined, "another family's signature is no block");
+  const own: ContentPart = { type: "reasoning", text: "hm", signature: "s", family: "anthropic" };
+  assert.ok(thinking(loop([own])));
 });
