@@ -130,6 +130,7 @@ async function measureMode(
   const idleKb = readMemory(measured.pid).rssKb ?? 0;
   resetPeakRss(measured.pid);
   const ticksBefore = readCpuTicks(measured.pid);
+  const upstreamTicksBefore = readCpuTicks(p.process.pid);
   const startedAt = performance.now();
   const clients = runClients(s, {
     ...base,
@@ -140,6 +141,7 @@ async function measureMode(
   const results = await clients;
   const wallS = (performance.now() - startedAt) / 1000;
   const ticksAfter = readCpuTicks(measured.pid);
+  const upstreamTicksAfter = readCpuTicks(p.process.pid);
   const peakKb = Math.max(readMemory(measured.pid).peakKb ?? 0, sampledPeakKb);
 
   const histogram = newHistogram();
@@ -172,6 +174,8 @@ async function measureMode(
     delayP99AllMs: histogramPercentile(histogramAll, 99),
     cpuUsPerToken: tokens > 0 ? cpuS * 1e6 / tokens : undefined,
     cpuPercent: cpuS / wallS * 100,
+    upstreamCpuPercent: (upstreamTicksAfter - upstreamTicksBefore) / p.ticksPerSecond / wallS * 100,
+    clientCpuPercent: results.map((r) => r.cpuMs / r.wallMs * 100),
     errors,
   };
 }

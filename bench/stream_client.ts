@@ -8,6 +8,7 @@
  *
  * Raw TCP because `fetch` holds far more memory and CPU per stream than 10,000 streams afford.
  */
+import process from "node:process";
 import { newHistogram, recordDelay, scanStamps, sparse } from "./stream_stamps.ts";
 
 export interface ClientOptions {
@@ -34,6 +35,9 @@ export interface ClientResult {
   histogram: Array<[number, number]>;
   /** Delays of all tokens, the ramp included (opening streams costs the gateway CPU too). */
   histogramAll: Array<[number, number]>;
+  /** This client process's CPU time (user + system) and wall time over the run. */
+  cpuMs: number;
+  wallMs: number;
 }
 
 const decoder = new TextDecoder();
@@ -96,7 +100,8 @@ async function oneStream(o: ClientOptions, request: Uint8Array, counted: Tally):
       }
       tokens += scan.stamps.length;
       counted.tokens += scan.stamps.length;
-      if ((carry + text).includes("message_stop")) {
+      // The marker may straddle two reads.
+      if (text.includes("message_stop") || (carry + text.slice(0, 12)).includes("message_stop")) {
         return tokens >= o.expectedTokens ? "completed" : "short";
       }
       carry = scan.carry;
@@ -146,6 +151,8 @@ export async function runClient(o: ClientOptions): Promise<ClientResult> {
     errors,
     histogram: sparse(counted.steady),
     histogramAll: sparse(counted.all),
+    cpuMs: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+    wallMs: performance.now() - startedAt,
   };
 }
 

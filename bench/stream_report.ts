@@ -20,6 +20,9 @@ export interface StreamRow {
   cpuUsPerToken?: number;
   /** The measured process's CPU over the run, in % of one core. */
   cpuPercent: number;
+  /** The load side's CPU over the run, in % of one core: near 100, it, not the gateway, is the limit. */
+  upstreamCpuPercent: number;
+  clientCpuPercent: number[];
   errors: Record<string, number>;
 }
 
@@ -36,6 +39,7 @@ const COLUMNS = [
   "p99 incl. ramp",
   "cpu µs/token",
   "cpu %",
+  "load cpu %",
   "errors",
 ] as const;
 
@@ -63,6 +67,7 @@ export function streamRowCells(row: StreamRow): string[] {
     fixed(row.delayP99AllMs, 2),
     fixed(row.cpuUsPerToken, 1),
     fixed(row.cpuPercent, 0),
+    [row.upstreamCpuPercent, ...row.clientCpuPercent].map((p) => fixed(p, 0)).join("+"),
     errorText(row.errors),
   ];
 }

@@ -56,14 +56,26 @@ function openingFrames(api: Api): string {
     });
 }
 
+const STAMP_SLOT = "\u0000";
+
+/** A token frame around a placeholder, split once: each token then costs two concatenations. */
+function tokenTemplate(api: Api): [string, string] {
+  const text = STAMP_SLOT;
+  const frame = api === "chat"
+    ? chatChunk({ content: text })
+    : messagesEvent({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } });
+  const [before, after] = frame.split("\\u0000");
+  return [before, after];
+}
+
+const TOKEN_TEMPLATES: Record<Api, [string, string]> = {
+  chat: tokenTemplate("chat"),
+  messages: tokenTemplate("messages"),
+};
+
 function tokenFrame(api: Api, sendMs: number): string {
-  const text = stampText(sendMs);
-  if (api === "chat") return chatChunk({ content: text });
-  return messagesEvent({
-    type: "content_block_delta",
-    index: 0,
-    delta: { type: "text_delta", text },
-  });
+  const [before, after] = TOKEN_TEMPLATES[api];
+  return before + stampText(sendMs) + after;
 }
 
 function closingFrames(api: Api, tokens: number): string {

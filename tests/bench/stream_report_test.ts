@@ -32,6 +32,8 @@ Deno.test("the stream table shows completed streams, KB per stream and error kin
     delayP99AllMs: 9,
     cpuUsPerToken: 4.5,
     cpuPercent: 90,
+    upstreamCpuPercent: 60,
+    clientCpuPercent: [40, 35],
     errors: { "closed-early": 2, timeout: 0 },
   };
   const table = formatStreamTable([row]);
@@ -39,5 +41,6 @@ Deno.test("the stream table shows completed streams, KB per stream and error kin
   assert.deepEqual(cells.slice(1, 4), ["messages→chat", "9998/10000", "5999000"]);
   assert.ok(cells.includes("10.2") && cells.includes("3.25") && cells.includes("4.5"), table);
   assert.equal(cells[cells.length - 2], "closed-early 2");
+  assert.equal(cells[cells.length - 3], "60+40+35", "fake provider, then each client process");
   assert.equal(errorText({}), "0");
 });
