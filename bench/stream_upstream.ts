@@ -122,6 +122,8 @@ interface Stream {
   finished: boolean;
   /** Writes in flight, chained so the bytes of one stream stay in order. */
   writing: Promise<void>;
+  /** Writes not finished yet: while one is, the socket is full and the next token waits. */
+  inFlight: number;
   done: () => void;
 }
 
@@ -146,7 +148,10 @@ function finish(stream: Stream): void {
 }
 
 function send(stream: Stream, bytes: Uint8Array): void {
-  stream.writing = stream.writing.then(() => writeAll(stream.conn, bytes)).catch(() => {
+  stream.inFlight++;
+  stream.writing = stream.writing.then(() => writeAll(stream.conn, bytes)).then(() => {
+    stream.inFlight--;
+  }, () => {
     // The gateway closed the connection: this stream ends here.
     try {
       stream.conn.close();
@@ -183,7 +188,9 @@ function turnWheel(): void {
   const from = Math.max(lastSlotMs + 1, until - wheel.length + 1);
   for (let ms = from; ms <= until; ms++) {
     for (const stream of wheel[slotOf(ms)]) {
-      if (stream.nextDueMs <= now) tick(stream, stream.nextDueMs);
+      // A stream whose last write is still pending (the gateway is not reading) waits for the
+      // next turn of the wheel, so a slow reader holds no growing queue here.
+      if (stream.nextDueMs <= now && stream.inFlight === 0) tick(stream, stream.nextDueMs);
     }
   }
   lastSlotMs = until;
@@ -201,6 +208,7 @@ function startStream(conn: Deno.Conn, api: Api, total: number): Promise<void> {
       slot: slotOf(firstDueMs),
       finished: false,
       writing: Promise.resolve(),
+      inFlight: 0,
       done: () => {
         openStreams--;
         resolve();
