@@ -49,6 +49,8 @@ export interface GatewayOptions {
   core?: number;
   denoFlags: string[];
   v8Flags: string[];
+  /** `limits.max_connections` (default 1,024): the stream bench holds more clients open. */
+  maxConnections?: number;
 }
 
 /** `main.ts serve` with the bench config (providers and aliases on the fake upstream). */
@@ -56,7 +58,11 @@ export async function startBenchGateway(options: GatewayOptions): Promise<Server
   const { upstreamPort, workDir, core, denoFlags, v8Flags } = options;
   const port = freePort();
   const configPath = `${workDir}/plexus-bench.yaml`;
-  await Deno.writeTextFile(configPath, gatewayConfig(port, upstreamPort, `${workDir}/data`));
+  const config = JSON.parse(gatewayConfig(port, upstreamPort, `${workDir}/data`));
+  if (options.maxConnections !== undefined) {
+    config.limits = { max_connections: options.maxConnections };
+  }
+  await Deno.writeTextFile(configPath, JSON.stringify(config, null, 2));
   const v8 = v8Flags.length > 0 ? [`--v8-flags=${v8Flags.join(",")}`] : [];
   return startDenoServer(
     port,

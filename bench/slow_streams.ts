@@ -225,6 +225,8 @@ async function withTarget<T>(
       core: upstream.core?.gateway,
       denoFlags: s.denoFlags,
       v8Flags: s.v8Flags ? [s.v8Flags] : [],
+      // A deployment holding N streams raises limits.max_connections (default 1,024) with them.
+      maxConnections: s.streams + 100,
     });
     try {
       return await run(gateway);
